@@ -1,0 +1,1 @@
+"""Named experiment presets, each with its launch command and expected runtime."""

@@ -1,0 +1,143 @@
+"""Addition and multiplication of two k-digit numbers in base 2, 4 or 10.
+
+Input (length 2k + 1): the first operand's digits least significant first, the operator,
+then the second operand's digits least significant first, as in the Neural GPU papers;
+leading zero digits are allowed. Target: the exact result least significant digit
+first, without leading zeros (zero is the single digit 0), then padding.
+
+Digit id = digit + 1. The arithmetic is done on digit arrays rather than Python ints,
+so any length works (CPython refuses to parse base-10 strings past 4,300 digits) and
+the tests' Python-int oracle stays an independent check.
+"""
+import numpy as np
+
+from tasks import hard_inputs
+from tasks.base import PAD, PAD_SYMBOL, Task
+
+DIGITS = '0123456789'
+
+
+class ArithmeticTask(Task):
+  """`a op b` in `base`, op being '+' or '*'. Lengths are odd: 2k + 1, k >= 1."""
+
+  min_length = 3
+  length_step = 2
+
+  def __init__(self, name: str, base: int, op: str):
+    super().__init__(name)
+    if base not in range(2, 11):
+      raise ValueError(f'{name}: base must be in 2..10, got {base!r}')
+    if op not in ('+', '*'):
+      raise ValueError(f"{name}: op must be '+' or '*', got {op!r}")
+    self.base = base
+    self.op = op
+    self.digits = DIGITS[:base]
+    self.vocab = (PAD_SYMBOL,) + tuple(self.digits) + (op,)
+    self.op_id = len(self.vocab) - 1
+
+  def random_inputs(self, rng, batch_size, length):
+    k = (length - 1) // 2
+    digits = rng.integers(0, self.base, size=(batch_size, 2, k), dtype=np.int32)
+    return self.layout(digits[:, 0], digits[:, 1])
+
+  def layout(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Inputs from little-endian digit arrays a, b of shape [batch, k]."""
+    op = np.full((a.shape[0], 1), self.op_id, dtype=np.int32)
+    return np.concatenate([a + 1, op, b + 1], axis=1).astype(np.int32)
+
+  def targets(self, inputs):
+    inputs = np.asarray(inputs)
+    batch, length = inputs.shape
+    a, b = self._operands(inputs)
+    if self.op == '+':
+      result = _propagate_carries(a + b, self.base, a.shape[1] + 1)
+    else:
+      result = _propagate_carries(_digit_products(a, b), self.base, 2 * a.shape[1])
+    significant = np.maximum(1, _count_significant(result))
+    if significant.max() > length:
+      raise ValueError(f'{self.name}: the result needs {significant.max()} digits, more '
+                       f'than the input length {length}')
+    result = np.pad(result, [(0, 0), (0, max(0, length - result.shape[1]))])[:, :length]
+    keep = np.arange(length)[None, :] < significant[:, None]
+    return np.where(keep, result + 1, PAD).astype(np.int32)
+
+  def _operands(self, inputs):
+    """Little-endian int64 digit arrays [batch, width] of both operands, zero-padded."""
+    rows = []
+    for row in inputs:
+      ops = np.flatnonzero(row == self.op_id)
+      if ops.size != 1:
+        raise ValueError(f'{self.name}: each input needs exactly one {self.op!r}, got '
+                         f'{ops.size} in {row.tolist()}')
+      end = len(row) - np.argmax(row[::-1] != PAD)  # drop trailing padding
+      a, b = row[:ops[0]], row[ops[0] + 1:end]
+      if not (a.size and b.size and _all_digits(a, self.base)
+              and _all_digits(b, self.base)):
+        raise ValueError(f'{self.name}: malformed input {row.tolist()}; expected digit '
+                         f'ids 1..{self.base} on both sides of the operator')
+      rows.append((a - 1, b - 1))
+    width = max(max(len(a), len(b)) for a, b in rows)
+    a = np.zeros((len(rows), width), np.int64)
+    b = np.zeros((len(rows), width), np.int64)
+    for i, (x, y) in enumerate(rows):
+      a[i, :len(x)] = x
+      b[i, :len(y)] = y
+    return a, b
+
+  def hard_inputs(self, length):
+    self.check_length(length)
+    k = (length - 1) // 2
+    suites = {}
+    for suite, pairs in hard_inputs.arithmetic_suites(k, self.base).items():
+      inputs = self.layout(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+      suites[suite] = (inputs, self.targets(inputs))
+    return suites
+
+  def encode(self, text):
+    if not isinstance(text, str):
+      raise ValueError(f'{self.name}.encode takes a string like '
+                       f'{self.example_text()!r}, got {type(text).__name__}')
+    ids = self.symbol_ids(text, self.digits + self.op)
+    parts = text.split(self.op)
+    if len(parts) != 2 or not all(parts):
+      raise ValueError(f'{self.name} cannot encode {text!r}: expected two base-'
+                       f'{self.base} numbers joined by {self.op!r}, like '
+                       f'{self.example_text()!r}')
+    a = ids[:len(parts[0])]
+    return np.array(a[::-1] + [self.op_id] + ids[len(a) + 1:][::-1], dtype=np.int32)
+
+  def decode(self, ids):
+    """Reverses each operand (and a lone result) back to most significant first."""
+    return self.op.join(''.join(part[::-1])
+                        for part in ''.join(self.symbols(ids)).split(self.op))
+
+  def example_text(self) -> str:
+    return f'{self.digits[-1]}{self.digits[1]}{self.op}{self.digits[1]}{self.digits[0]}'
+
+
+def _all_digits(ids, base):
+  return bool(np.all((ids >= 1) & (ids <= base)))
+
+
+def _digit_products(a, b):
+  """Column sums of schoolbook multiplication: sum_{i+j=n} a_i b_j, [batch, 2k-1]."""
+  return np.stack([np.convolve(x, y) for x, y in zip(a, b)])
+
+
+def _propagate_carries(columns, base, width):
+  """Little-endian digits [batch, width] of the numbers sum_n columns[:, n] base^n."""
+  digits = np.zeros((columns.shape[0], width), np.int64)
+  carry = np.zeros(columns.shape[0], np.int64)
+  for n in range(width):
+    total = carry + (columns[:, n] if n < columns.shape[1] else 0)
+    digits[:, n], carry = total % base, total // base
+  if carry.any():
+    raise AssertionError('result wider than its bound')  # cannot happen: width is exact
+  return digits
+
+
+def _count_significant(digits):
+  """Number of digits up to and including the most significant nonzero one."""
+  nonzero = digits != 0
+  last = digits.shape[1] - 1 - np.argmax(nonzero[:, ::-1], axis=1)
+  return np.where(nonzero.any(axis=1), last + 1, 0)

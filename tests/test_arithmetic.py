@@ -1,0 +1,97 @@
+"""Arithmetic tasks checked against Python integer arithmetic, an independent oracle."""
+import numpy as np
+import pytest
+
+import tasks
+
+ARITHMETIC = ['badd', 'qadd', 'add', 'bmul', 'qmul', 'mul']
+# (length, batch): 12,000 random examples per task, from 1-digit to 100-digit operands.
+RANDOM_BATCHES = [(3, 1000), (5, 1000), (9, 2000), (21, 3000), (41, 3000), (81, 1500),
+                  (201, 500)]
+
+
+def oracle_targets(task, inputs):
+  """Targets computed with Python ints straight from the ids, sharing no task code."""
+  expected = np.zeros_like(inputs)
+  for i, row in enumerate(inputs):
+    op_at = list(row).index(task.op_id)
+    a = sum(int(d - 1) * task.base**n for n, d in enumerate(row[:op_at]))
+    b = sum(int(d - 1) * task.base**n for n, d in enumerate(row[op_at + 1:]))
+    result = np.base_repr(a + b if task.op == '+' else a * b, task.base)
+    expected[i, :len(result)] = [int(d) + 1 for d in reversed(result)]
+  return expected
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+def test_random_examples_match_integer_arithmetic(name):
+  task = tasks.get(name)
+  rng = np.random.default_rng(1234)
+  total = 0
+  for length, batch in RANDOM_BATCHES:
+    inputs, targets = task.sample(rng, batch, length)
+    assert inputs.dtype == targets.dtype == np.int32
+    assert inputs.shape == targets.shape == (batch, length)
+    assert inputs[:, length // 2].tolist() == [task.op_id] * batch
+    np.testing.assert_array_equal(targets, oracle_targets(task, inputs))
+    total += batch
+  assert total >= 10_000
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+def test_random_operands_cover_all_digits_and_leading_zeros(name):
+  task = tasks.get(name)
+  inputs, _ = task.sample(np.random.default_rng(0), 500, 11)
+  assert set(np.unique(inputs)) == set(range(1, len(task.vocab)))
+  assert np.any(inputs[:, 4] == 1), 'some first operand should have a leading zero'
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+@pytest.mark.parametrize('length', [3, 5, 41, 2001])
+def test_hard_inputs_match_integer_arithmetic(name, length):
+  task = tasks.get(name)
+  suites = task.hard_inputs(length)
+  assert set(suites) == {'carry_chain', 'all_maximal', 'leading_zeros', 'zero_operand'}
+  for inputs, targets in suites.values():
+    assert inputs.shape == targets.shape and inputs.shape[1] == length
+    assert len({row.tobytes() for row in inputs}) == len(inputs), 'duplicate picks'
+    np.testing.assert_array_equal(targets, oracle_targets(task, inputs))
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+def test_hard_inputs_are_the_documented_operands(name):
+  task = tasks.get(name)
+  top, op, k = task.digits[-1], task.op, 6
+  small = task.digits[min(2, task.base - 1)]
+  texts = {suite: {task.decode(row) for row in inputs}
+           for suite, (inputs, _) in task.hard_inputs(2 * k + 1).items()}
+  assert f'0{top * (k - 1)}{op}00000{task.digits[1]}' in texts['carry_chain']
+  assert f'{top * k}{op}{top * k}' in texts['all_maximal']
+  assert f'00000{small}{op}00000{small}' in texts['leading_zeros']
+  assert f'000000{op}000000' in texts['zero_operand']
+
+
+def test_known_answers():
+  badd, bmul, add, mul = (tasks.get(n) for n in ('badd', 'bmul', 'add', 'mul'))
+  assert badd.decode(badd.targets(badd.encode('1011+110')[None])[0]) == '10001'
+  assert bmul.decode(bmul.targets(bmul.encode('0010*0010')[None])[0]) == '100'
+  assert add.decode(add.targets(add.encode('999+001')[None])[0]) == '1000'
+  assert mul.decode(mul.targets(mul.encode('000*987')[None])[0]) == '0'
+
+
+def test_results_far_beyond_python_string_limits():
+  """5,000-digit operands: CPython refuses int('9' * 5000) by default."""
+  add, mul = tasks.get('add'), tasks.get('mul')
+  nines = '9' * 5000
+  total = add.targets(add.encode(f'{nines}+{"0" * 4999}1')[None])[0]
+  assert add.decode(total) == '1' + '0' * 5000
+  product = mul.decode(mul.targets(mul.encode(f'{nines}*{nines}')[None])[0])
+  assert product == '9' * 4999 + '8' + '0' * 4999 + '1'
+
+
+def test_targets_as_long_as_inputs_with_padding_after_the_answer():
+  task = tasks.get('badd')
+  inputs, targets = task.sample(np.random.default_rng(5), 200, 21)
+  for row in targets:
+    answer = np.flatnonzero(row)
+    assert answer.size and answer[-1] == answer.size - 1, 'padding only after the answer'
+    assert answer.size == 1 or row[answer[-1]] != 1, 'no leading zero digit'
