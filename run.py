@@ -1,25 +1,36 @@
 """Neural GPU experiments from the command line.
 
-    python run.py --task=badd --length=41 --num_examples=5
+    python run.py                                      # train binary addition, report
+    python run.py --experiment=bmul --workdir=DIR      # a named preset; flags override
+    python run.py --mode=decode --workdir=DIR --input='1011+110'
 
-Until the model lands this prints decoded examples of the chosen task. Every error a
-user can cause ends in one line on stderr and exit status 2.
+Every setting of neuralgpu.config.Config is a flag. Every error a user can cause ends
+in one line on stderr and exit status 2.
 """
+import dataclasses
+import os
 import sys
+from pathlib import Path
 
-from absl import app, flags
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
+from absl import app, flags, logging  # pylint: disable=wrong-import-position
 
-import tasks
+import tasks  # pylint: disable=wrong-import-position
+from experiments import presets  # pylint: disable=wrong-import-position
+from neuralgpu.config import Config  # pylint: disable=wrong-import-position
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string('task', 'badd', f'Task to use, one of: {", ".join(tasks.names())}.')
-flags.DEFINE_integer('length', 21, 'Input length of the examples shown.')
-flags.DEFINE_integer('num_examples', 5, 'How many examples to show.')
-flags.DEFINE_integer('seed', 0, 'Seed of the example generator.')
+flags.DEFINE_enum('mode', 'train', ['train', 'decode'],
+                  'train: train (or resume) in --workdir, then report accuracy by '
+                  'length. decode: answer --input with the model in --workdir.')
+flags.DEFINE_string('experiment', 'badd', f'Preset: {", ".join(sorted(presets.PRESETS))}.')
+flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT).')
+flags.DEFINE_string('input', None, "--mode=decode: the question, e.g. '1011+110'.")
 
-
-class UsageError(Exception):
-  """A mistake in what the user asked for: reported in one line, exit status 2."""
+_DEFINE = {bool: flags.DEFINE_bool, int: flags.DEFINE_integer,
+           float: flags.DEFINE_float, str: flags.DEFINE_string}
+for _field in dataclasses.fields(Config):
+  _DEFINE[_field.type](_field.name, _field.default, _field.metadata['help'])
 
 
 def fail(message: str) -> None:
@@ -36,41 +47,43 @@ def parse_flags(argv):
     sys.exit(0 if done.code == 1 else done.code)
 
 
-def check_request():
-  """Validates every flag before any work, turning API errors into usage errors."""
-  try:
-    task = tasks.get(FLAGS.task)
-  except ValueError as error:
-    raise UsageError(f'--task: {error}') from None
-  try:
-    task.check_length(FLAGS.length)
-  except ValueError as error:
-    raise UsageError(f'--length: {error}') from None
-  if FLAGS.num_examples < 1:
-    raise UsageError(f'--num_examples must be >= 1, got {FLAGS.num_examples}')
-  if FLAGS.seed < 0:
-    raise UsageError(f'--seed must be >= 0, got {FLAGS.seed}')
-  return task
-
-
-def show_examples(task):
-  import numpy as np  # pylint: disable=import-outside-toplevel
-  inputs, targets = task.sample(np.random.default_rng(FLAGS.seed), FLAGS.num_examples,
-                                FLAGS.length)
-  print(f'{task.name}, length {FLAGS.length}, seed {FLAGS.seed}:')
-  for x, y in zip(inputs, targets):
-    print(f'  {task.decode(x)}  ->  {task.decode(y)}')
+def config_from_flags() -> Config:
+  """Defaults, then the preset, then the flags given on the command line."""
+  values = dataclasses.asdict(Config())
+  values.update(presets.get(FLAGS.experiment))
+  values.update({f.name: FLAGS[f.name].value for f in dataclasses.fields(Config)
+                 if FLAGS[f.name].present})
+  return Config(**values).validate()
 
 
 def main(argv):
+  logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
   if len(argv) > 1:
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
          '(see --helpfull)')
+  # Everything a user can get wrong is checked here, before any work.
+  from neuralgpu import workdir as workdirs  # pylint: disable=import-outside-toplevel
   try:
-    task = check_request()
-  except UsageError as error:
+    if FLAGS.mode == 'decode':
+      if FLAGS.workdir is None or FLAGS.input is None:
+        raise ValueError('--mode=decode needs --workdir=DIR of a trained run and --input')
+      workdir = Path(FLAGS.workdir)
+      config = workdirs.load_config(workdir)
+      try:
+        question = tasks.get(config.task).encode(FLAGS.input)
+      except ValueError as error:
+        raise ValueError(f'--input: {error}') from None
+    else:
+      config = config_from_flags()
+      workdir = Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}')
+      workdirs.prepare(workdir, config)
+  except ValueError as error:
     fail(str(error))
-  show_examples(task)
+  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
+  if FLAGS.mode == 'decode':
+    commands.decode(config, workdir, FLAGS.input, question)
+  else:
+    commands.train_and_report(config, workdir)
 
 
 if __name__ == '__main__':

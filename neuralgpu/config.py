@@ -1,0 +1,151 @@
+"""The one source of truth for an experiment's settings.
+
+`Config` lists every setting with its default, help and valid range; run.py turns each
+field into an absl flag, presets (experiments/presets.py) override defaults, flags given
+on the command line override presets, and the result is saved as workdir/config.json.
+"""
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import tasks
+
+# Settings a resumed run may change without being refused.
+RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'eval_lengths', 'eval_examples')
+
+
+def setting(default, help_text, low=None, high=None, low_open=False, high_open=False,
+            choices=None):
+  """A Config field with its help and valid range, read by flags and validation."""
+  return dataclasses.field(default=default, metadata=dict(
+      help=help_text, low=low, high=high, low_open=low_open, high_open=high_open,
+      choices=choices))
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+  # What to learn.
+  task: str = setting('badd', 'Task to learn (see tasks.names()).')
+  model: str = setting('ngpu', 'Model to train.', choices=('ngpu',))
+  seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
+  max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
+  # The Neural GPU.
+  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1)
+  height: int = setting(4, 'Height of the state (rows).', low=1)
+  kernel_width: int = setting(3, 'Convolution kernel width, along the length.', low=1)
+  kernel_height: int = setting(3, 'Convolution kernel height.', low=1)
+  layers: int = setting(2, 'CGRUs per step, each with its own weights.', low=1)
+  steps_per_symbol: int = setting(1, 'Recurrent steps per input position.', low=1)
+  cutoff: float = setting(1.2, 'Gate cutoff c in clip(c*sigmoid(x) - (c-1)/2, 0, 1).', low=1.0)
+  hard_gates: bool = setting(False, 'Hard sigmoid and tanh (Freivalds & Liepins).')
+  diagonal_gates: bool = setting(False, 'Update from a state with a quarter of the '
+                                 'maps shifted left and a quarter right (Freivalds & Liepins).')
+  saturation_cost: float = setting(0.0, 'Weight of the penalty on gate pre-activations '
+                                   'past saturation (Freivalds & Liepins).', low=0.0)
+  init_scale: float = setting(1.0, 'Gain of the orthogonal initial CGRU kernels.',
+                              low=0.0, low_open=True)
+  relax_sets: int = setting(1, 'Parameter-sharing relaxation: weight sets cycled over '
+                            'the steps (1 = off).', low=1)
+  pull: float = setting(0.0005, 'Initial weight of the pull of relaxed sets to their mean.',
+                        low=0.0)
+  pull_factor: float = setting(1.2, 'Pull multiplier at each curriculum advance.', low=1.0)
+  merge_pull: float = setting(0.1, 'Merge the relaxed sets into one once the pull '
+                              'exceeds this.', low=0.0)
+  # Training.
+  batch_size: int = setting(32, 'Examples per training step.', low=1)
+  lr: float = setting(0.003, 'Adam learning rate.', low=0.0, low_open=True)
+  max_grad_norm: float = setting(1.0, 'Clip gradients to this global norm.', low=0.0,
+                                 low_open=True)
+  grad_noise: float = setting(0.0, 'Gradient noise scale eta: std eta/(1+step)^0.275.',
+                              low=0.0)
+  dropout: float = setting(0.1, 'Recurrent dropout rate on the state at each step, '
+                           'scaled by min(1, 3/sqrt(length)).', low=0.0, high=1.0,
+                           high_open=True)
+  lr_decay: float = setting(0.5, 'Learning-rate factor on a plateau.', low=0.0, high=1.0,
+                            low_open=True)
+  lr_patience: int = setting(10, 'Evaluations without progress before the rate decays.',
+                             low=1)
+  min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
+                            low=1)
+  max_length: int = setting(41, 'Longest training length.', low=1)
+  curriculum_threshold: float = setting(0.15, 'Advance the curriculum when the training '
+                                        'sequence error at its length is below this.',
+                                        low=0.0, high=1.0)
+  eval_every: int = setting(200, 'Steps between validations and checkpoints.', low=1)
+  log_every: int = setting(50, 'Steps between progress lines.', low=1)
+  jit: bool = setting(False, 'Compile the training step with XLA.')
+  eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
+                              'training (default: max_length and 10*(max_length-1)+1).')
+  eval_examples: int = setting(128, 'Held-out examples per length in that report.', low=1)
+
+  def validate(self) -> 'Config':
+    """Raises ValueError naming the first setting out of range and its valid range."""
+    for field in dataclasses.fields(self):
+      value, meta = getattr(self, field.name), field.metadata
+      if field.type in ('int', int) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f'--{field.name} must be an integer, got {value!r}')
+      if field.type in ('float', float) and not (
+          isinstance(value, (int, float)) and math.isfinite(value)):
+        raise ValueError(f'--{field.name} must be a finite number, got {value!r}')
+      if meta['choices'] and value not in meta['choices']:
+        raise ValueError(f'--{field.name}={value} is not valid; valid: '
+                         f'{", ".join(meta["choices"])}')
+      if not _in_range(value, meta):
+        raise ValueError(f'--{field.name}={value} is out of range; valid: '
+                         f'{_describe_range(meta)}')
+    try:
+      task = tasks.get(self.task)
+    except ValueError as error:
+      raise ValueError(f'--task: {error}') from None
+    if not task.lengths(self.min_length, self.max_length):
+      raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
+                       f'holds no length {self.task} can take ({task.describe_lengths()})')
+    self.lengths_to_report()
+    return self
+
+  def lengths_to_report(self) -> list[int]:
+    """--eval_lengths as a list; by default max_length and ten times as many symbols
+    (41 -> 401: 20-bit operands -> 200-bit operands)."""
+    task = tasks.get(self.task)
+    if not self.eval_lengths:
+      return [task.lengths(task.min_length, n)[-1]
+              for n in (self.max_length, 10 * (self.max_length - 1) + 1)]
+    try:
+      lengths = [int(part) for part in self.eval_lengths.split(',')]
+    except ValueError:
+      raise ValueError(f'--eval_lengths={self.eval_lengths!r} is not valid; give '
+                       'comma-separated integers like 41,401') from None
+    for length in lengths:
+      if not task.is_valid_length(length):
+        raise ValueError(f'--eval_lengths: {self.task} cannot take length {length}; '
+                         f'valid lengths are {task.describe_lengths()}')
+    return lengths
+
+  def save(self, path: Path) -> None:
+    path.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')
+
+  @classmethod
+  def load(cls, path: Path) -> 'Config':
+    return cls(**json.loads(path.read_text()))
+
+  def differences(self, other: 'Config', ignore=RUN_CONTROL) -> list[str]:
+    return [f'{f.name} ({getattr(other, f.name)!r} -> {getattr(self, f.name)!r})'
+            for f in dataclasses.fields(self)
+            if f.name not in ignore and getattr(self, f.name) != getattr(other, f.name)]
+
+
+def _in_range(value, meta) -> bool:
+  low, high = meta['low'], meta['high']
+  if low is not None and (value <= low if meta['low_open'] else value < low):
+    return False
+  return high is None or (value < high if meta['high_open'] else value <= high)
+
+
+def _describe_range(meta) -> str:
+  parts = []
+  if meta['low'] is not None:
+    parts.append(f'{">" if meta["low_open"] else ">="} {meta["low"]}')
+  if meta['high'] is not None:
+    parts.append(f'{"<" if meta["high_open"] else "<="} {meta["high"]}')
+  return ' and '.join(parts)

@@ -1,0 +1,136 @@
+"""The Neural GPU (Kaiser & Sutskever 2016) with the Freivalds & Liepins variants.
+
+The state s is [batch, length, height, maps]; input symbols are embedded into row 0.
+Each step applies `layers` CGRUs:
+    u = σ'(conv_u(s)), r = σ'(conv_r(s)), c = tanh(conv_c(r ⊙ s)), s ← u ⊙ s + (1−u) ⊙ c
+and there are as many steps as the input is long (times steps_per_symbol). Logits are
+read from row 0 of the final state.
+"""
+import numpy as np
+import tensorflow as tf
+
+from neuralgpu.models import gates
+
+
+def orthogonal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
+  """A [fan_in, fan_out] matrix with orthonormal rows or columns."""
+  q, r = np.linalg.qr(rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out))))
+  q *= np.sign(np.diag(r))  # makes the distribution uniform over orthogonal matrices
+  return (q if fan_in >= fan_out else q.T).astype(np.float32)
+
+
+class CGRU(tf.Module):
+  """A convolutional GRU with `sets` weight sets (parameter-sharing relaxation)."""
+
+  def __init__(self, config, rng, name):
+    super().__init__(name=name)
+    self.config = config
+    kw, kh, maps, sets = (config.kernel_width, config.kernel_height, config.maps,
+                          config.relax_sets)
+
+    def kernel(out_maps):
+      # The same initial weights in every set: relaxation lets them drift apart.
+      k = config.init_scale * orthogonal(rng, kw * kh * maps, out_maps)
+      k = k.reshape(kw, kh, maps, out_maps)
+      return np.stack([k] * sets)
+
+    self.gate_kernel = tf.Variable(kernel(2 * maps), name='gate_kernel')
+    self.gate_bias = tf.Variable(tf.ones([sets, 2 * maps]), name='gate_bias')  # open gates
+    self.candidate_kernel = tf.Variable(kernel(maps), name='candidate_kernel')
+    self.candidate_bias = tf.Variable(tf.zeros([sets, maps]), name='candidate_bias')
+
+  @property
+  def relaxed(self):
+    return [self.gate_kernel, self.gate_bias, self.candidate_kernel, self.candidate_bias]
+
+  def __call__(self, state, weight_set):
+    """One CGRU update of state with weight set `weight_set`; also its saturation."""
+    c = self.config
+    pre = _conv(state, self.gate_kernel[weight_set]) + self.gate_bias[weight_set]
+    update, reset = tf.split(gates.cutoff_sigmoid(pre, c.cutoff, c.hard_gates), 2, axis=-1)
+    candidate = gates.candidate_tanh(
+        _conv(reset * state, self.candidate_kernel[weight_set])
+        + self.candidate_bias[weight_set], c.hard_gates)
+    kept = shift_quarters(state) if c.diagonal_gates else state
+    saturation = gates.saturation(pre, c.cutoff, c.hard_gates)
+    return update * kept + (1.0 - update) * candidate, saturation
+
+
+def _conv(state, kernel):
+  return tf.nn.conv2d(state, kernel, strides=1, padding='SAME')
+
+
+def shift_quarters(state):
+  """Diagonal gates: the first quarter of the maps comes from the left neighbour (one
+  position down the length), the second quarter from the right one, zeros at the ends."""
+  quarter = state.shape[-1] // 4
+  from_left = tf.pad(state[:, :-1, :, :quarter], [[0, 0], [1, 0], [0, 0], [0, 0]])
+  from_right = tf.pad(state[:, 1:, :, quarter:2 * quarter], [[0, 0], [0, 1], [0, 0], [0, 0]])
+  return tf.concat([from_left, from_right, state[..., 2 * quarter:]], axis=-1)
+
+
+def dropout_rate(config, length):
+  """Per-step recurrent dropout: config.dropout up to length 9, then ∝ 1/sqrt(length)."""
+  scale = tf.minimum(1.0, 3.0 / tf.sqrt(tf.cast(length, tf.float32)))
+  return config.dropout * scale
+
+
+class NeuralGPU(tf.Module):
+
+  def __init__(self, config, vocab_size: int, name='neural_gpu'):
+    super().__init__(name=name)
+    self.config = config
+    rng = np.random.default_rng([config.seed, 0])  # initialization has its own stream
+    self.embedding = tf.Variable(
+        rng.uniform(-1.0, 1.0, (vocab_size, config.maps)).astype(np.float32),
+        name='embedding')
+    self.cgrus = [CGRU(config, rng, name=f'cgru_{i}') for i in range(config.layers)]
+    self.output_kernel = tf.Variable(orthogonal(rng, config.maps, vocab_size),
+                                     name='output_kernel')
+    self.output_bias = tf.Variable(tf.zeros([vocab_size]), name='output_bias')
+    # Relaxation ends by merging the sets; from then on only set 0 is used.
+    self.merged = tf.Variable(config.relax_sets == 1, trainable=False, name='merged')
+
+  def __call__(self, inputs, training=False, seed=None):
+    """inputs [batch, length] int32 -> (logits [batch, length, vocab], saturation).
+
+    seed: a [2] int tensor for the dropout masks, required when training.
+    """
+    c = self.config
+    length = tf.shape(inputs)[1]
+    symbols = tf.gather(self.embedding, inputs) * tf.cast(inputs > 0, tf.float32)[..., None]
+    state = tf.pad(symbols[:, :, None, :], [[0, 0], [0, 0], [0, c.height - 1], [0, 0]])
+    rate = dropout_rate(c, length)
+    steps = length * c.steps_per_symbol
+
+    def step(t, state, saturation):
+      if training and c.dropout > 0:
+        keep = tf.random.stateless_uniform(
+            tf.shape(state), tf.random.experimental.stateless_fold_in(seed, t)) >= rate
+        state = tf.where(keep, state / (1.0 - rate), 0.0)
+      weight_set = tf.where(self.merged, 0, t % c.relax_sets)
+      for cgru in self.cgrus:
+        state, sat = cgru(state, weight_set)
+        saturation += sat
+      return t + 1, state, saturation
+
+    _, state, saturation = tf.while_loop(
+        lambda t, *_: t < steps, step, (tf.constant(0), state, tf.constant(0.0)))
+    logits = tf.einsum('blm,mv->blv', state[:, :, 0, :], self.output_kernel)
+    return logits + self.output_bias, saturation / tf.cast(steps * c.layers, tf.float32)
+
+  @property
+  def relaxed(self):
+    """The variables that hold one copy per relaxation set."""
+    return [v for cgru in self.cgrus for v in cgru.relaxed]
+
+  def relaxation_distance(self):
+    """Sum of squared distances of each weight set from the sets' mean."""
+    return tf.add_n([tf.reduce_sum(tf.square(v - tf.reduce_mean(v, 0, keepdims=True)))
+                     for v in self.relaxed])
+
+  def merge_sets(self):
+    """Sets every weight set to the sets' mean and uses only that from now on."""
+    for v in self.relaxed:
+      v.assign(tf.broadcast_to(tf.reduce_mean(v, 0, keepdims=True), v.shape))
+    self.merged.assign(True)

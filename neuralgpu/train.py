@@ -1,0 +1,186 @@
+"""The training loop: curriculum, relaxation, validation, checkpoints and summaries."""
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+import tasks
+from neuralgpu import data, evaluate, models, optim
+
+# Advance the curriculum once this many batches at its length average below threshold.
+CURRICULUM_WINDOW = 10
+VALIDATION_EXAMPLES = 64
+
+
+class TrainState(tf.Module):
+  """Everything besides weights and optimizer that a resume must restore."""
+
+  def __init__(self, config):
+    super().__init__(name='train_state')
+    self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
+    self.curriculum_length = tf.Variable(config.min_length, trainable=False)
+    self.lr = tf.Variable(config.lr, trainable=False)
+    self.pull = tf.Variable(config.pull, trainable=False)
+    self.best_accuracy = tf.Variable(-1.0, trainable=False)
+    self.stalls = tf.Variable(0, trainable=False)  # validations without progress
+    self.best_loss = tf.Variable(math.inf, trainable=False)  # at this curriculum length
+    # Sequence errors of the latest batches at the curriculum length; -1 = none yet.
+    self.recent_errors = tf.Variable(tf.fill([CURRICULUM_WINDOW], -1.0), trainable=False)
+
+
+class Trainer:
+
+  def __init__(self, config, workdir: Path):
+    self.config, self.workdir = config, Path(workdir)
+    self.task = tasks.get(config.task)
+    self.model = models.build(config, len(self.task.vocab))
+    self.state = TrainState(config)
+    variables = self.model.trainable_variables
+    self.adam = optim.Adam(variables)
+    checkpoint = tf.train.Checkpoint(model=self.model, state=self.state, adam=self.adam)
+    self.checkpoints = tf.train.CheckpointManager(checkpoint, self.workdir / 'checkpoints', 3)
+    self.best = tf.train.CheckpointManager(checkpoint, self.workdir / 'best', 1)
+    self.checkpoint = checkpoint
+    ids = tf.TensorSpec([None, None], tf.int32)
+    scalar = tf.TensorSpec([], tf.float32)
+    self.train_step = tf.function(
+        self._train_step, jit_compile=config.jit,
+        input_signature=[ids, ids, tf.TensorSpec([2], tf.int32), scalar, scalar, scalar])
+    self.predict = tf.function(self._predict, input_signature=[ids])
+    self.writer = tf.summary.create_file_writer(str(self.workdir))
+
+  def restore(self, best=False) -> int:
+    """Restores the latest (or best) checkpoint if there is one; returns its step."""
+    manager = self.best if best else self.checkpoints
+    if manager.latest_checkpoint:
+      self.checkpoint.restore(manager.latest_checkpoint).expect_partial()
+    return int(self.state.step)
+
+  def _predict(self, inputs):
+    return tf.argmax(self.model(inputs)[0], -1, tf.int32)
+
+  def _train_step(self, inputs, targets, seed, lr, pull, noise_std):
+    c, model = self.config, self.model
+    with tf.GradientTape() as tape:
+      logits, saturation = model(inputs, training=True,
+                                 seed=tf.random.experimental.stateless_fold_in(seed, 0))
+      loss = tf.reduce_mean(
+          tf.nn.sparse_softmax_cross_entropy_with_logits(targets, logits))
+      total = loss + c.saturation_cost * saturation
+      if c.relax_sets > 1:
+        total += pull * model.relaxation_distance()
+    grads, grad_norm = optim.clip_and_add_noise(
+        tape.gradient(total, model.trainable_variables), c.max_grad_norm, noise_std,
+        tf.random.experimental.stateless_fold_in(seed, 1))
+    self.adam.apply(grads, model.trainable_variables, lr)
+    correct = tf.equal(tf.argmax(logits, -1, tf.int32), targets)
+    return {'loss': loss, 'grad_norm': grad_norm, 'saturation': saturation,
+            'symbol_accuracy': tf.reduce_mean(tf.cast(correct, tf.float32)),
+            'sequence_accuracy': tf.reduce_mean(
+                tf.cast(tf.reduce_all(correct, axis=1), tf.float32))}
+
+  def train(self) -> int:
+    """Trains until max_steps or until solved at max_length; returns the final step."""
+    c, s = self.config, self.state
+    step = self.restore()
+    start_step, start_time = step, time.time()
+    window = []
+    while step < c.max_steps:
+      rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
+      inputs, targets, length = data.training_batch(
+          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length, c.max_length)
+      pull = 0.0 if bool(self.model.merged) else float(s.pull)
+      metrics = {k: float(v) for k, v in self.train_step(
+          inputs, targets, tf.constant([c.seed, step], tf.int32), float(s.lr), pull,
+          optim.gradient_noise_std(c.grad_noise, step)).items()}
+      step = int(s.step.assign_add(1))
+      window.append(metrics['loss'])
+      if length == int(s.curriculum_length):
+        errors = np.roll(s.recent_errors.numpy(), -1)
+        errors[-1] = 1 - metrics['sequence_accuracy']
+        s.recent_errors.assign(errors)
+        self.maybe_advance_curriculum()
+      if step % c.log_every == 0 or step == c.max_steps:
+        self.log(step, metrics, (step - start_step) / (time.time() - start_time))
+      if step % c.eval_every == 0 or step == c.max_steps:
+        solved = self.validate(step, float(np.mean(window)))
+        window = []
+        self.checkpoints.save(step)
+        if solved:
+          print(f'solved at step {step}: every validation sequence right at lengths '
+                f'{c.max_length} and {self.beyond_length()}', flush=True)
+          break
+    return step
+
+  def maybe_advance_curriculum(self):
+    c, s = self.config, self.state
+    errors = s.recent_errors.numpy()
+    if (errors.min() < 0 or errors.mean() >= c.curriculum_threshold
+        or int(s.curriculum_length) >= c.max_length):
+      return
+    s.curriculum_length.assign(self.task.lengths(int(s.curriculum_length) + 1,
+                                                 c.max_length)[0])
+    s.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], -1.0))
+    s.best_loss.assign(math.inf)
+    s.stalls.assign(0)
+    if c.relax_sets > 1 and not bool(self.model.merged):
+      s.pull.assign(s.pull * c.pull_factor)
+      if float(s.pull) > c.merge_pull:
+        self.model.merge_sets()
+
+  def beyond_length(self) -> int:
+    return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
+
+  def validate(self, step: int, mean_loss: float) -> bool:
+    """Validation accuracies, best checkpoint, learning-rate plateau; True if solved."""
+    c, s = self.config, self.state
+    curriculum = int(s.curriculum_length)
+    lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
+    results = {}
+    for name, length in lengths.items():
+      inputs, targets = evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
+                                          split='validation')
+      results[name] = evaluate.accuracy(self.predict, inputs, targets)
+    target = results['max']['sequence_accuracy']
+    progress = mean_loss < float(s.best_loss)
+    s.best_loss.assign(min(float(s.best_loss), mean_loss))
+    if target > float(s.best_accuracy):
+      s.best_accuracy.assign(target)
+      self.best.save(step)
+      progress = True
+    s.stalls.assign(0 if progress else int(s.stalls) + 1)
+    if int(s.stalls) >= c.lr_patience:
+      s.lr.assign(s.lr * c.lr_decay)
+      s.stalls.assign(0)
+    record = {'step': step, 'curriculum_length': curriculum, 'lr': float(s.lr),
+              **{f'validation/{k}_{m}': v[m] for k, v in results.items()
+                 for m in ('symbol_accuracy', 'sequence_accuracy')}}
+    self.write(record)
+    print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
+        f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
+        for k, n in lengths.items()), flush=True)
+    return (curriculum == c.max_length and target == 1.0
+            and results['beyond']['sequence_accuracy'] == 1.0)
+
+  def log(self, step, metrics, rate):
+    s = self.state
+    eta = (self.config.max_steps - step) / max(rate, 1e-9)
+    record = {'step': step, 'curriculum_length': int(s.curriculum_length),
+              'lr': float(s.lr), 'pull': float(s.pull),
+              **{f'train/{k}': v for k, v in metrics.items()}}
+    self.write(record)
+    print(f'step {step}/{self.config.max_steps}  length {int(s.curriculum_length)}  '
+          f'loss {metrics["loss"]:.4f}  sequence accuracy '
+          f'{100 * metrics["sequence_accuracy"]:.1f}%  {rate:.2f} steps/s  '
+          f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)
+
+  def write(self, record):
+    with open(self.workdir / 'metrics.jsonl', 'a') as f:
+      f.write(json.dumps(record) + '\n')
+    with self.writer.as_default(step=record['step']):
+      for key, value in record.items():
+        if key != 'step':
+          tf.summary.scalar(key, value)

@@ -1,0 +1,39 @@
+"""A run's directory: config.json first, refusing to mix two configs in one workdir."""
+import os
+from pathlib import Path
+
+from neuralgpu.config import Config
+
+
+def prepare(workdir: Path, config: Config) -> None:
+  """Creates workdir and writes config.json; ValueError (and no change) if the workdir
+  is unusable or holds a run whose settings differ."""
+  workdir = Path(workdir)
+  if workdir.exists() and not workdir.is_dir():
+    raise ValueError(f'--workdir={workdir} is a file; give a directory (new or a run to resume)')
+  config_path = workdir / 'config.json'
+  if config_path.exists():
+    differences = config.differences(Config.load(config_path))
+    if differences:
+      raise ValueError(f'--workdir={workdir} holds a run with other settings: '
+                       f'{"; ".join(differences)}. Resume with the same settings or use '
+                       'a new --workdir')
+  try:
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not os.access(workdir, os.W_OK):
+      raise PermissionError('not writable')
+    config.save(config_path)
+  except OSError as error:
+    raise ValueError(f'--workdir={workdir} cannot be written ({error}); give a writable '
+                     'directory') from None
+
+
+def load_config(workdir: Path) -> Config:
+  """The config of a trained run in workdir; ValueError if there is none to use."""
+  workdir = Path(workdir)
+  if not (workdir / 'config.json').is_file():
+    raise ValueError(f'--workdir={workdir} holds no training run (no config.json); give '
+                     'the --workdir of a training run')
+  if not (workdir / 'checkpoints' / 'checkpoint').is_file():
+    raise ValueError(f'--workdir={workdir} has no checkpoint yet; train first')
+  return Config.load(workdir / 'config.json')

@@ -1,0 +1,155 @@
+"""The Neural GPU and each training trick act as stated."""
+import dataclasses
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import tasks
+from neuralgpu import data, optim
+from neuralgpu.config import Config
+from neuralgpu.models import gates
+from neuralgpu.models.ngpu import NeuralGPU, dropout_rate, shift_quarters
+
+SMALL = Config(maps=8, height=2, layers=1)
+
+
+def forward(config, inputs, **kwargs):
+  model = NeuralGPU(config, vocab_size=4)
+  return model, model(tf.constant(inputs, tf.int32), **kwargs)[0].numpy()
+
+
+def test_shapes_and_state_layout():
+  model, logits = forward(SMALL, np.ones((3, 7)))
+  assert logits.shape == (3, 7, 4)
+  assert model.cgrus[0].gate_kernel.shape == (1, 3, 3, 8, 16)  # [sets, kw, kh, in, u+r]
+
+
+def test_as_many_steps_as_the_input_is_long():
+  """One CGRU of width 3 moves information one position per step, so the last output
+  sees the first input only if the model runs at least length - 1 steps."""
+  config = dataclasses.replace(SMALL, init_scale=2.0)
+  inputs = np.ones((1, 9), np.int32)
+  changed = inputs.copy()
+  changed[0, 0] = 2
+  model = NeuralGPU(config, vocab_size=4)
+  a, b = (model(tf.constant(x))[0].numpy()[0] for x in (inputs, changed))
+  assert np.abs(a[-1] - b[-1]).max() > 0
+  narrow = NeuralGPU(dataclasses.replace(config, kernel_width=1), vocab_size=4)
+  a, b = (narrow(tf.constant(x))[0].numpy()[0] for x in (inputs, changed))
+  assert np.abs(a[1:] - b[1:]).max() == 0  # a width-1 kernel never moves information
+
+
+def test_gate_cutoff_is_the_clipped_scaled_sigmoid():
+  x = np.linspace(-10, 10, 201).astype(np.float32)
+  sigmoid = 1 / (1 + np.exp(-x))
+  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.2), np.clip(1.2 * sigmoid - 0.1, 0, 1),
+                             atol=1e-6)
+  assert gates.cutoff_sigmoid(x, 1.2).numpy().min() == 0.0
+  assert gates.cutoff_sigmoid(x, 1.2).numpy().max() == 1.0
+  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.0), sigmoid, atol=1e-6)
+  hard = np.clip(1.2 * np.clip(x / 4 + 0.5, 0, 1) - 0.1, 0, 1)
+  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.2, hard=True), hard, atol=1e-6)
+  np.testing.assert_allclose(gates.candidate_tanh(x, hard=True), np.clip(x, -1, 1))
+
+
+def test_saturation_cost_counts_only_pre_activations_past_saturation():
+  # Hard gate with cutoff 1.2 saturates where 1.2 (x/4 + 1/2) - 0.1 = 1, at |x| = 5/3.
+  assert float(gates.saturation(tf.constant([-1.6, 0.0, 1.6]), 1.2, hard=True)) == 0.0
+  np.testing.assert_allclose(gates.saturation(tf.constant([-(5 / 3 + 1), 5 / 3 + 3]), 1.2,
+                                              hard=True), 2.0, rtol=1e-5)
+  # Soft gate: saturates where 1.2 sigmoid(x) - 0.1 = 1, at x = log(11).
+  assert float(gates.saturation(tf.constant([np.log(11) - 0.01]), 1.2, hard=False)) == 0.0
+  assert float(gates.saturation(tf.constant([np.log(11) + 1]), 1.2, hard=False)) > 0.99
+
+
+def test_recurrent_dropout_in_training_only_with_length_scaled_rate():
+  config = dataclasses.replace(SMALL, dropout=0.3)
+  model = NeuralGPU(config, vocab_size=4)
+  x = tf.constant(np.ones((2, 9)), tf.int32)
+  seed_a, seed_b = tf.constant([1, 2]), tf.constant([1, 3])
+  train_a = model(x, training=True, seed=seed_a)[0].numpy()
+  assert np.array_equal(train_a, model(x, training=True, seed=seed_a)[0].numpy())
+  assert not np.array_equal(train_a, model(x, training=True, seed=seed_b)[0].numpy())
+  clean = NeuralGPU(dataclasses.replace(config, dropout=0.0), vocab_size=4)
+  np.testing.assert_array_equal(model(x)[0].numpy(), clean(x)[0].numpy())
+  assert float(dropout_rate(config, 9)) == pytest.approx(0.3)
+  assert float(dropout_rate(config, 36)) == pytest.approx(0.3 * 3 / 6)
+
+
+def test_gradient_noise_is_really_added_with_the_annealed_scale():
+  grads = [tf.zeros([200, 250]), tf.zeros([1000])]
+  noisy, norm = optim.clip_and_add_noise(grads, 1.0, 0.5, tf.constant([3, 4]))
+  assert float(norm) == 0.0
+  assert np.std(noisy[0].numpy()) == pytest.approx(0.5, rel=0.02)
+  assert np.std(noisy[1].numpy()) == pytest.approx(0.5, rel=0.1)
+  assert optim.gradient_noise_std(1.0, 0) == 1.0
+  assert optim.gradient_noise_std(1.0, 99) == pytest.approx(100**-0.275)
+
+
+def test_gradients_are_clipped_to_the_global_norm():
+  grads = [tf.fill([10], 3.0), tf.fill([5], -4.0)]
+  clipped, norm = optim.clip_and_add_noise(grads, 2.0, 0.0, tf.constant([0, 0]))
+  assert float(norm) == pytest.approx(np.sqrt(90 + 80))
+  assert float(tf.linalg.global_norm(clipped)) == pytest.approx(2.0)
+
+
+def test_adam_matches_the_textbook_update():
+  v = tf.Variable([1.0, -2.0])
+  adam = optim.Adam([v], epsilon=1e-6)
+  m = s = np.zeros(2)
+  w = np.array([1.0, -2.0])
+  for t in range(1, 4):
+    g = np.array([0.5 * t, -1.0])
+    adam.apply([tf.constant(g, tf.float32)], [v], 0.1)
+    m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g**2
+    w -= 0.1 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(s) + 1e-6)
+  np.testing.assert_allclose(v.numpy(), w, rtol=1e-5)
+
+
+def test_diagonal_gates_shift_a_quarter_of_the_maps_each_way():
+  state = tf.reshape(tf.range(1, 1 + 3 * 8, dtype=tf.float32), [1, 3, 1, 8])
+  shifted = shift_quarters(state).numpy()[0, :, 0]
+  original = state.numpy()[0, :, 0]
+  np.testing.assert_array_equal(shifted[1:, :2], original[:-1, :2])  # from the left
+  np.testing.assert_array_equal(shifted[0, :2], 0)
+  np.testing.assert_array_equal(shifted[:-1, 2:4], original[1:, 2:4])  # from the right
+  np.testing.assert_array_equal(shifted[-1, 2:4], 0)
+  np.testing.assert_array_equal(shifted[:, 4:], original[:, 4:])
+
+
+def test_diagonal_gates_change_the_model():
+  x = np.ones((1, 7))
+  _, plain = forward(SMALL, x)
+  _, diagonal = forward(dataclasses.replace(SMALL, diagonal_gates=True), x)
+  assert not np.allclose(plain, diagonal)
+
+
+def test_relaxation_cycles_weight_sets_pulls_and_merges():
+  config = dataclasses.replace(SMALL, relax_sets=3, init_scale=2.0)
+  model = NeuralGPU(config, vocab_size=4)
+  x = tf.constant(np.ones((1, 7)), tf.int32)
+  assert float(model.relaxation_distance()) == pytest.approx(0.0, abs=1e-9)  # sets start equal
+  before = model(x)[0].numpy()
+  kernel = model.cgrus[0].candidate_kernel
+  kernel.assign(tf.tensor_scatter_nd_update(kernel, [[2]], [tf.zeros(kernel.shape[1:])]))
+  assert not np.allclose(before, model(x)[0].numpy())  # step 2, 5 use set 2
+  assert float(model.relaxation_distance()) > 0
+  model.merge_sets()
+  assert float(model.relaxation_distance()) == pytest.approx(0.0, abs=1e-6)
+  merged = model(x)[0].numpy()
+  kernel.assign(tf.tensor_scatter_nd_update(kernel, [[1]], [tf.ones(kernel.shape[1:])]))
+  np.testing.assert_array_equal(merged, model(x)[0].numpy())  # only set 0 in use
+
+
+def test_training_batches_mix_lengths_and_pad_to_buckets():
+  task = tasks.get('badd')
+  rng = np.random.default_rng(0)
+  seen = set()
+  for _ in range(200):
+    inputs, targets, length = data.training_batch(task, rng, 4, 15, 3, 41)
+    seen.add(length)
+    assert inputs.shape[1] == data.bucket_for(length, data.buckets(41))
+    assert not inputs[:, length:].any() and not targets[:, length:].any()
+  assert seen == {3, 5, 7, 9, 11, 13, 15}
+  assert data.buckets(41) == [5, 10, 15, 20, 25, 30, 35, 40, 41]
