@@ -91,7 +91,7 @@ class Trainer:
     while step < c.max_steps:
       rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
       inputs, targets, length = data.training_batch(
-          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length, c.max_length)
+          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length)
       pull = 0.0 if bool(self.model.merged) else float(s.pull)
       metrics = {k: float(v) for k, v in self.train_step(
           inputs, targets, tf.constant([c.seed, step], tf.int32), float(s.lr), pull,
@@ -148,9 +148,10 @@ class Trainer:
     progress = mean_loss < float(s.best_loss)
     s.best_loss.assign(min(float(s.best_loss), mean_loss))
     if target > float(s.best_accuracy):
+      progress = True
+    if target >= float(s.best_accuracy):  # on a tie the later, longer-trained model
       s.best_accuracy.assign(target)
       self.best.save(step)
-      progress = True
     s.stalls.assign(0 if progress else int(s.stalls) + 1)
     if int(s.stalls) >= c.lr_patience:
       s.lr.assign(s.lr * c.lr_decay)
