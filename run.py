@@ -3,6 +3,7 @@
     python run.py                                      # train binary addition, report
     python run.py --experiment=bmul --workdir=DIR      # a named preset; flags override
     python run.py --mode=decode --workdir=DIR --input='1011+110'
+    python run.py --mode=examples --task=bmul --max_length=9
 
 Every setting of neuralgpu.config.Config is a flag. Every error a user can cause ends
 in one line on stderr and exit status 2.
@@ -20,9 +21,10 @@ from experiments import presets  # pylint: disable=wrong-import-position
 from neuralgpu.config import Config  # pylint: disable=wrong-import-position
 
 FLAGS = flags.FLAGS
-flags.DEFINE_enum('mode', 'train', ['train', 'decode'],
+flags.DEFINE_enum('mode', 'train', ['train', 'decode', 'examples'],
                   'train: train (or resume) in --workdir, then report accuracy by '
-                  'length. decode: answer --input with the model in --workdir.')
+                  'length. decode: answer --input with the model in --workdir. '
+                  'examples: print a few examples of --task at --max_length.')
 flags.DEFINE_string('experiment', 'badd', f'Preset: {", ".join(sorted(presets.PRESETS))}.')
 flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT).')
 flags.DEFINE_string('input', None, "--mode=decode: the question, e.g. '1011+110'.")
@@ -56,6 +58,16 @@ def config_from_flags() -> Config:
   return Config(**values).validate()
 
 
+def show_examples(config: Config, count: int = 5) -> None:
+  import numpy as np  # pylint: disable=import-outside-toplevel
+  task = tasks.get(config.task)
+  length = task.lengths(task.min_length, config.max_length)[-1]
+  inputs, targets = task.sample(np.random.default_rng(config.seed), count, length)
+  print(f'{task.name}, length {length}, seed {config.seed}:')
+  for x, y in zip(inputs, targets):
+    print(f'  {task.decode(x)}  ->  {task.decode(y)}')
+
+
 def main(argv):
   logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
   if len(argv) > 1:
@@ -75,6 +87,9 @@ def main(argv):
         raise ValueError(f'--input: {error}') from None
     else:
       config = config_from_flags()
+      if FLAGS.mode == 'examples':
+        show_examples(config)
+        return
       workdir = Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}')
       workdirs.prepare(workdir, config)
   except ValueError as error:

@@ -51,7 +51,8 @@ class Config:
                         low=0.0)
   pull_factor: float = setting(1.2, 'Pull multiplier at each curriculum advance.', low=1.0)
   merge_pull: float = setting(0.1, 'Merge the relaxed sets into one once the pull '
-                              'exceeds this.', low=0.0)
+                              'exceeds this, or the curriculum reaches max_length.',
+                              low=0.0)
   # Training.
   batch_size: int = setting(32, 'Examples per training step.', low=1)
   lr: float = setting(0.003, 'Adam learning rate.', low=0.0, low_open=True)

@@ -128,7 +128,9 @@ class Trainer:
     s.stalls.assign(0)
     if c.relax_sets > 1 and not bool(self.model.merged):
       s.pull.assign(s.pull * c.pull_factor)
-      if float(s.pull) > c.merge_pull:
+      # At the longest length the sets are merged in any case: the model to keep and to
+      # test on longer inputs is one set of weights shared by every step.
+      if float(s.pull) > c.merge_pull or int(s.curriculum_length) == c.max_length:
         self.model.merge_sets()
 
   def beyond_length(self) -> int:

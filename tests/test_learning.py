@@ -3,8 +3,6 @@ examples. Fixed seed; about three minutes on 2 CPU cores (budget: 5).
 
 At these lengths the model fits but does not yet generalize to longer inputs; that needs
 training up to length 41 (see the README)."""
-import pytest
-
 import tasks
 from neuralgpu import evaluate
 from neuralgpu.config import Config
@@ -14,16 +12,10 @@ SHORT_BADD = Config(task='badd', max_length=11, max_steps=2400, eval_every=100,
                     log_every=500, seed=0)
 
 
-@pytest.fixture(scope='module')
-def trained(tmp_path_factory):
-  trainer = Trainer(SHORT_BADD.validate(), tmp_path_factory.mktemp('learn'))
+def test_badd_gets_every_held_out_sequence_right(tmp_path):
+  trainer = Trainer(SHORT_BADD.validate(), tmp_path)
   trainer.train()
   trainer.restore(best=True)
-  return trainer
-
-
-def test_badd_reaches_every_held_out_sequence_right(trained):
-  trainer = trained
   task = tasks.get('badd')
   for length in (11, 9):
     inputs, targets = evaluate.held_out(task, length, 256)

@@ -115,7 +115,8 @@ class NeuralGPU(tf.Module):
       return t + 1, state, saturation
 
     _, state, saturation = tf.while_loop(
-        lambda t, *_: t < steps, step, (tf.constant(0), state, tf.constant(0.0)))
+        lambda t, *_: t < steps, step, (tf.constant(0), state, tf.constant(0.0)),
+        maximum_iterations=steps)  # XLA needs the bound to size the gradient's stacks
     logits = tf.einsum('blm,mv->blv', state[:, :, 0, :], self.output_kernel)
     return logits + self.output_bias, saturation / tf.cast(steps * c.layers, tf.float32)
 

@@ -1,0 +1,82 @@
+"""The trainer's curriculum, relaxation schedule, plateau decay and exact resumes."""
+import dataclasses
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from neuralgpu.config import Config
+from neuralgpu.train import CURRICULUM_WINDOW, Trainer
+
+TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
+              log_every=5, max_steps=10)
+
+
+def record_errors(trainer, error):
+  trainer.state.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], float(error)))
+
+
+def test_curriculum_advances_to_the_next_valid_length_below_the_threshold(tmp_path):
+  trainer = Trainer(TINY, tmp_path)
+  state = trainer.state
+  record_errors(trainer, 0.2)  # above the 0.15 threshold
+  trainer.maybe_advance_curriculum()
+  assert int(state.curriculum_length) == 3
+  record_errors(trainer, 0.1)
+  trainer.state.recent_errors.assign(tf.tensor_scatter_nd_update(
+      state.recent_errors, [[0]], [-1.0]))  # one slot of the window still empty
+  trainer.maybe_advance_curriculum()
+  assert int(state.curriculum_length) == 3
+  record_errors(trainer, 0.1)
+  trainer.maybe_advance_curriculum()
+  assert int(state.curriculum_length) == 5  # badd takes odd lengths only
+  assert state.recent_errors.numpy().min() == -1  # a fresh window for the new length
+  for _ in range(5):
+    record_errors(trainer, 0.0)
+    trainer.maybe_advance_curriculum()
+  assert int(state.curriculum_length) == 9  # never past max_length
+
+
+def test_relaxation_pull_grows_at_each_advance_and_the_sets_merge(tmp_path):
+  config = dataclasses.replace(TINY, relax_sets=3, pull=0.01, pull_factor=2.0,
+                               merge_pull=0.03, max_length=21)
+  trainer = Trainer(config, tmp_path)
+  record_errors(trainer, 0.0)
+  trainer.maybe_advance_curriculum()
+  assert float(trainer.state.pull) == pytest.approx(0.02)
+  assert not bool(trainer.model.merged)
+  record_errors(trainer, 0.0)
+  trainer.maybe_advance_curriculum()  # pull 0.04 > merge_pull
+  assert bool(trainer.model.merged)
+  assert float(trainer.model.relaxation_distance()) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_sets_merge_when_the_curriculum_reaches_max_length(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, relax_sets=2, max_length=5), tmp_path)
+  record_errors(trainer, 0.0)
+  trainer.maybe_advance_curriculum()
+  assert int(trainer.state.curriculum_length) == 5 and bool(trainer.model.merged)
+
+
+def test_learning_rate_decays_after_patience_validations_without_progress(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, lr_patience=2, lr_decay=0.5), tmp_path)
+  trainer.validate(1, mean_loss=1.0)  # first: progress (loss and accuracy are new bests)
+  trainer.validate(2, mean_loss=1.0)
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr)
+  trainer.validate(3, mean_loss=1.0)
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
+  trainer.validate(4, mean_loss=0.5)  # a lower loss is progress
+  trainer.validate(5, mean_loss=0.5)
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
+
+
+def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
+  config = dataclasses.replace(TINY, dropout=0.2, grad_noise=0.1, relax_sets=2)
+  straight = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'straight')
+  straight.train()
+  Trainer(dataclasses.replace(config, max_steps=5), tmp_path / 'resumed').train()
+  resumed = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'resumed')
+  assert resumed.train() == 10
+  for a, b in zip(straight.model.variables, resumed.model.variables):
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+  assert int(straight.state.curriculum_length) == int(resumed.state.curriculum_length)
