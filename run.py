@@ -14,11 +14,15 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
-from absl import app, flags, logging  # pylint: disable=wrong-import-position
+# pylint: disable=wrong-import-position
+import numpy as np
+from absl import app, flags, logging
 
-import tasks  # pylint: disable=wrong-import-position
-from experiments import presets  # pylint: disable=wrong-import-position
-from neuralgpu.config import Config  # pylint: disable=wrong-import-position
+import tasks
+from experiments import presets
+from neuralgpu import workdir as workdirs
+from neuralgpu.config import Config
+# pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
 flags.DEFINE_enum('mode', 'train', ['train', 'decode', 'examples'],
@@ -59,7 +63,6 @@ def config_from_flags() -> Config:
 
 
 def show_examples(config: Config, count: int = 5) -> None:
-  import numpy as np  # pylint: disable=import-outside-toplevel
   task = tasks.get(config.task)
   length = task.lengths(task.min_length, config.max_length)[-1]
   inputs, targets = task.sample(np.random.default_rng(config.seed), count, length)
@@ -74,15 +77,16 @@ def main(argv):
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
          '(see --helpfull)')
   # Everything a user can get wrong is checked here, before any work.
-  from neuralgpu import workdir as workdirs  # pylint: disable=import-outside-toplevel
   try:
     if FLAGS.mode == 'decode':
       if FLAGS.workdir is None or FLAGS.input is None:
         raise ValueError('--mode=decode needs --workdir=DIR of a trained run and --input')
       workdir = Path(FLAGS.workdir)
       config = workdirs.load_config(workdir)
+      task = tasks.get(config.task)
       try:
-        question = tasks.get(config.task).encode(FLAGS.input)
+        text = task.canonical(FLAGS.input)
+        question = task.encode(text)
       except ValueError as error:
         raise ValueError(f'--input: {error}') from None
     else:
@@ -96,7 +100,7 @@ def main(argv):
     fail(str(error))
   from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
   if FLAGS.mode == 'decode':
-    commands.decode(config, workdir, FLAGS.input, question)
+    commands.decode(config, workdir, text, question)
   else:
     commands.train_and_report(config, workdir)
 

@@ -13,7 +13,7 @@ def prepare(workdir: Path, config: Config) -> None:
     raise ValueError(f'--workdir={workdir} is a file; give a directory (new or a run to resume)')
   config_path = workdir / 'config.json'
   if config_path.exists():
-    differences = config.differences(Config.load(config_path))
+    differences = config.differences(_read(config_path))
     if differences:
       raise ValueError(f'--workdir={workdir} holds a run with other settings: '
                        f'{"; ".join(differences)}. Resume with the same settings or use '
@@ -36,4 +36,12 @@ def load_config(workdir: Path) -> Config:
                      'the --workdir of a training run')
   if not (workdir / 'checkpoints' / 'checkpoint').is_file():
     raise ValueError(f'--workdir={workdir} has no checkpoint yet; train first')
-  return Config.load(workdir / 'config.json')
+  return _read(workdir / 'config.json')
+
+
+def _read(config_path: Path) -> Config:
+  try:
+    return Config.load(config_path)
+  except (ValueError, TypeError) as error:  # bad JSON, unknown or missing fields
+    raise ValueError(f'{config_path} is not a config written by run.py ({error}); '
+                     'give the --workdir of a training run') from None

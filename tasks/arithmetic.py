@@ -111,6 +111,14 @@ class ArithmeticTask(Task):
     return self.op.join(''.join(part[::-1])
                         for part in ''.join(self.symbols(ids)).split(self.op))
 
+  def canonical(self, text):
+    """Operands padded with leading zeros to the same width: '1011+110' -> '1011+0110'."""
+    parts = text.split(self.op)
+    if len(parts) != 2:
+      return text  # encode says what is wrong
+    width = max(map(len, parts))
+    return self.op.join(part.rjust(width, self.digits[0]) for part in parts)
+
   def example_text(self) -> str:
     return f'{self.digits[-1]}{self.digits[1]}{self.op}{self.digits[1]}{self.digits[0]}'
 

@@ -54,6 +54,10 @@ class Task(abc.ABC):
   def decode(self, ids) -> str:
     """ids (inputs, targets or predictions) -> text as a person writes it."""
 
+  def canonical(self, text: str) -> str:
+    """text in the layout the task samples (and a model is trained on); unchanged here."""
+    return text
+
   def hard_inputs(self, length: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Named suites of hand-picked (inputs, targets) at `length`; none by default."""
     self.check_length(length)

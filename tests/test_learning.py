@@ -16,8 +16,7 @@ def test_badd_gets_every_held_out_sequence_right(tmp_path):
   trainer = Trainer(SHORT_BADD.validate(), tmp_path)
   trainer.train()
   trainer.restore(best=True)
-  task = tasks.get('badd')
-  for length in (11, 9):
-    inputs, targets = evaluate.held_out(task, length, 256)
-    result = evaluate.accuracy(trainer.predict, inputs, targets)
-    assert result['sequence_accuracy'] == 1.0, (length, result)
+  # 512 of the 1,024 possible inputs of length 11, from the test split.
+  inputs, targets = evaluate.held_out(tasks.get('badd'), 11, 512)
+  result = evaluate.accuracy(trainer.predict, inputs, targets)
+  assert result['sequence_accuracy'] == 1.0, result

@@ -50,7 +50,7 @@ def test_decode_prints_the_model_answer_beside_the_true_one(trained):
   result = run('--mode=decode', f'--workdir={workdir}', '--input=1011+110')
   assert result.returncode == 0, result.stderr
   lines = result.stdout.splitlines()
-  assert lines[0] == 'input:  1011+110'
+  assert lines[0] == 'input:  1011+0110'  # operands as wide as in training
   assert lines[1].startswith('model:  ')
   assert lines[2].startswith('true:   10001  (')
 

@@ -68,6 +68,12 @@ def test_arithmetic_ids_are_little_endian():
   assert badd.decode([2, 1, 1, 1, 2, 0, 0, 0]) == '10001'
 
 
+def test_canonical_pads_operands_to_the_same_width():
+  assert tasks.get('badd').canonical('1011+110') == '1011+0110'
+  assert tasks.get('mul').canonical('7*123') == '007*123'
+  assert tasks.get('sort').canonical('dcba') == 'dcba'
+
+
 def test_sequence_tasks_against_python_references():
   rng = np.random.default_rng(11)
   for length in (1, 2, 7, 30):
