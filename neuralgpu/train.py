@@ -108,6 +108,7 @@ class Trainer:
       if step % c.eval_every == 0 or step == c.max_steps:
         solved = self.validate(step, float(np.mean(window)))
         window = []
+        step = int(s.step)  # a roll-back moves it back
         self.checkpoints.save(step)
         if solved:
           print(f'solved at step {step}: every validation sequence right at lengths '
@@ -147,6 +148,9 @@ class Trainer:
                                           split='validation')
       results[name] = evaluate.accuracy(self.predict, inputs, targets)
     target = results['max']['sequence_accuracy']
+    if target < float(s.best_accuracy) / 2:
+      self.roll_back(step, target)
+      return False
     progress = mean_loss < float(s.best_loss)
     s.best_loss.assign(min(float(s.best_loss), mean_loss))
     if target > float(s.best_accuracy):
@@ -167,6 +171,21 @@ class Trainer:
         for k, n in lengths.items()), flush=True)
     return (curriculum == c.max_length and target == 1.0
             and results['beyond']['sequence_accuracy'] == 1.0)
+
+  def roll_back(self, step: int, accuracy: float) -> None:
+    """A diverged run goes back to its best checkpoint with a lower learning rate.
+
+    Long-length Neural GPU training can blow up (a gradient spike, then every sequence
+    wrong); decaying the rate on a plateau would take many validations to notice.
+    """
+    best = float(self.state.best_accuracy)
+    self.restore(best=True)
+    self.state.lr.assign(self.state.lr * self.config.lr_decay)
+    print(f'  step {step}: validation sequence accuracy {evaluate.floor_percent(accuracy)} '
+          f'fell below half the best ({evaluate.floor_percent(best)}); back to step '
+          f'{int(self.state.step)} with learning rate {float(self.state.lr):.2g}', flush=True)
+    self.write({'step': step, 'rolled_back_to': int(self.state.step),
+                'lr': float(self.state.lr)})
 
   def log(self, step, metrics, rate):
     s = self.state

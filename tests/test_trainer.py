@@ -80,3 +80,19 @@ def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
   assert int(straight.state.curriculum_length) == int(resumed.state.curriculum_length)
+
+
+def test_a_collapse_rolls_back_to_the_best_checkpoint_with_a_lower_rate(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, lr_decay=0.5), tmp_path)
+  trainer.state.step.assign(7)
+  trainer.state.best_accuracy.assign(1.0)  # as if every validation sequence had been right
+  trainer.best.save(7)
+  saved = [v.numpy().copy() for v in trainer.model.variables]
+  trainer.state.step.assign(9)
+  for v in trainer.model.trainable_variables:
+    v.assign(tf.zeros_like(v))  # a diverged model: every sequence wrong
+  trainer.validate(9, mean_loss=1.0)
+  assert int(trainer.state.step) == 7
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
+  for a, b in zip(saved, trainer.model.variables):
+    np.testing.assert_array_equal(a, b.numpy())
