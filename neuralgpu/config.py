@@ -65,8 +65,8 @@ class Config:
                            high_open=True)
   lr_decay: float = setting(0.5, 'Learning-rate factor on a plateau.', low=0.0, high=1.0,
                             low_open=True)
-  lr_patience: int = setting(10, 'Evaluations without progress before the rate decays.',
-                             low=1)
+  lr_patience: int = setting(3, 'Validations without a new low of the validation loss '
+                             'before the rate decays.', low=1)
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)
@@ -110,8 +110,7 @@ class Config:
     (41 -> 401: 20-bit operands -> 200-bit operands)."""
     task = tasks.get(self.task)
     if not self.eval_lengths:
-      return [task.lengths(task.min_length, n)[-1]
-              for n in (self.max_length, 10 * (self.max_length - 1) + 1)]
+      return [task.lengths(task.min_length, self.max_length)[-1], self.far_length()]
     try:
       lengths = [int(part) for part in self.eval_lengths.split(',')]
     except ValueError:
@@ -122,6 +121,10 @@ class Config:
         raise ValueError(f'--eval_lengths: {self.task} cannot take length {length}; '
                          f'valid lengths are {task.describe_lengths()}')
     return lengths
+
+  def far_length(self) -> int:
+    """The longest length the task takes up to ten times as many symbols as max_length."""
+    return tasks.get(self.task).lengths(self.max_length, 10 * (self.max_length - 1) + 1)[-1]
 
   def save(self, path: Path) -> None:
     path.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')

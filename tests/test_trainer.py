@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from neuralgpu.config import Config
-from neuralgpu.train import CURRICULUM_WINDOW, Trainer
+from neuralgpu.train import CURRICULUM_WINDOW, SOLVED_STREAK, Trainer
 
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=5, max_steps=10)
@@ -53,21 +53,51 @@ def test_relaxation_pull_grows_at_each_advance_and_the_sets_merge(tmp_path):
 
 def test_sets_merge_when_the_curriculum_reaches_max_length(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, relax_sets=2, max_length=5), tmp_path)
+  trainer.state.best_accuracy.assign(0.9)
   record_errors(trainer, 0.0)
   trainer.maybe_advance_curriculum()
   assert int(trainer.state.curriculum_length) == 5 and bool(trainer.model.merged)
+  # The merged model is judged afresh: its first drop in accuracy is not a collapse.
+  assert float(trainer.state.best_accuracy) == -1.0
 
 
-def test_learning_rate_decays_after_patience_validations_without_progress(tmp_path):
+def wrong_beyond(task, length):
+  """A stand-in model, right on every input shorter than `length`, wrong from there."""
+  def predict(inputs):
+    answers = task.targets(inputs)
+    return answers if inputs.shape[1] < length else 1 - answers
+  return predict
+
+
+def test_learning_rate_decays_after_patience_validations_without_a_lower_loss(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, lr_patience=2, lr_decay=0.5), tmp_path)
-  trainer.validate(1, mean_loss=1.0)  # first: progress (loss and accuracy are new bests)
-  trainer.validate(2, mean_loss=1.0)
+  losses = iter([1.0, 1.0, 1.0, 0.5, 0.6, 0.5, 0.4])
+  trainer.loss = lambda inputs, targets: next(losses)  # validation loss, in that order
+  trainer.validate(1)  # the first validation is progress
+  trainer.validate(2)
   assert float(trainer.state.lr) == pytest.approx(TINY.lr)
-  trainer.validate(3, mean_loss=1.0)
+  trainer.validate(3)
   assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
-  trainer.validate(4, mean_loss=0.5)  # a lower loss is progress
-  trainer.validate(5, mean_loss=0.5)
+  trainer.validate(4)  # a new low
+  trainer.validate(5)
   assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
+  trainer.validate(6)  # equal to the low is no progress
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 4)
+  trainer.validate(7)
+  assert float(trainer.state.best_loss) == pytest.approx(0.4)
+
+
+def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_path):
+  trainer = Trainer(TINY, tmp_path)
+  beyond = trainer.beyond_length()
+  trainer.predict = trainer.task.targets
+  trainer.validate(5)
+  trainer.predict = wrong_beyond(trainer.task, beyond)  # as right at max_length only
+  trainer.validate(10)
+  assert trainer.best.latest_checkpoint.endswith('ckpt-5')
+  trainer.predict = trainer.task.targets
+  trainer.validate(15)  # a tie in both: the later model
+  assert trainer.best.latest_checkpoint.endswith('ckpt-15')
 
 
 def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
@@ -89,10 +119,35 @@ def test_a_collapse_rolls_back_to_the_best_checkpoint_with_a_lower_rate(tmp_path
   trainer.best.save(7)
   saved = [v.numpy().copy() for v in trainer.model.variables]
   trainer.state.step.assign(9)
+  trainer.state.lr.assign(TINY.lr / 4)  # decayed on a plateau since the best checkpoint
   for v in trainer.model.trainable_variables:
     v.assign(tf.zeros_like(v))  # a diverged model: every sequence wrong
-  trainer.validate(9, mean_loss=1.0)
+  trainer.validate(9)
   assert int(trainer.state.step) == 7
-  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 2)
+  # Below the rate that diverged, not the higher one saved with the best checkpoint.
+  assert float(trainer.state.lr) == pytest.approx(TINY.lr / 8)
   for a, b in zip(saved, trainer.model.variables):
     np.testing.assert_array_equal(a, b.numpy())
+
+
+def test_no_roll_back_from_a_model_that_was_never_right_half_the_time(tmp_path):
+  trainer = Trainer(TINY, tmp_path)
+  trainer.state.best_accuracy.assign(0.4)  # max_length accuracy while the curriculum is short
+  trainer.best.save(7)
+  trainer.state.step.assign(9)
+  trainer.predict = wrong_beyond(trainer.task, 0)
+  trainer.validate(9)
+  assert int(trainer.state.step) == 9 and float(trainer.state.lr) == pytest.approx(TINY.lr)
+
+
+def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, min_length=9), tmp_path)  # at max_length
+  task = trainer.task
+  far = TINY.far_length()
+  assert far == 81
+  trainer.predict = task.targets  # an oracle: every validation sequence right
+  results = [trainer.validate(step) for step in range(1, SOLVED_STREAK + 1)]
+  assert results == [False] * (SOLVED_STREAK - 1) + [True]
+  trainer.predict = wrong_beyond(task, far)  # right up to twice max_length only
+  assert not trainer.validate(4)
+  assert int(trainer.state.solved_streak) == 0  # the far check failed and reset it
