@@ -67,6 +67,10 @@ class Config:
                             low_open=True)
   lr_patience: int = setting(3, 'Validations without a new low of the validation loss '
                              'before the rate decays.', low=1)
+  hard_fraction: float = setting(0.0, 'Fraction of each training batch drawn from the '
+                                 "task's sampler of hard inputs (long carry chains for "
+                                 'addition; uniform for tasks without one).', low=0.0,
+                                 high=1.0)
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)

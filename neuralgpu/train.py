@@ -103,7 +103,8 @@ class Trainer:
     while step < c.max_steps:
       rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
       inputs, targets, length = data.training_batch(
-          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length)
+          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
+          c.hard_fraction)
       pull = 0.0 if bool(self.model.merged) else float(s.pull)
       metrics = {k: float(v) for k, v in self.train_step(
           inputs, targets, tf.constant([c.seed, step], tf.int32), float(s.lr), pull,
@@ -192,9 +193,10 @@ class Trainer:
               **{f'validation/{k}_{m}': v[m] for k, v in results.items()
                  for m in ('symbol_accuracy', 'sequence_accuracy')}}
     self.write(record)
+    shown = {n: k for k, n in lengths.items()}  # once when the curriculum is at max_length
     print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
         f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
-        for k, n in lengths.items()), flush=True)
+        for n, k in shown.items()), flush=True)
     perfect = curriculum == c.max_length and target == 1.0 and beyond == 1.0
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
     return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)

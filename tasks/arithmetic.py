@@ -40,6 +40,30 @@ class ArithmeticTask(Task):
     digits = rng.integers(0, self.base, size=(batch_size, 2, k), dtype=np.int32)
     return self.layout(digits[:, 0], digits[:, 1])
 
+  def random_hard_inputs(self, rng, batch_size, length):
+    """Additions with a long carry chain: a run of digit pairs summing to base-1, of
+    a length drawn uniformly up to k, after a pair that carries or, as often, one that
+    cannot (unless the run starts at digit 0). Uniform random data rarely holds long
+    chains, and a model trained on it gets carries wrong past the chain lengths it has
+    seen (Price et al. 2016); with a carry always before the run, it learned that long
+    runs carry."""
+    if self.op != '+':
+      return self.random_inputs(rng, batch_size, length)
+    k = (length - 1) // 2
+    a = rng.integers(0, self.base, size=(batch_size, k))
+    b = rng.integers(0, self.base, size=(batch_size, k))
+    top = self.base - 1
+    for row, run in enumerate(rng.integers(1, k + 1, size=batch_size)):
+      start = rng.integers(0, k - run + 1)
+      b[row, start:start + run] = top - a[row, start:start + run]
+      if start > 0 and rng.random() < 0.5:  # a carry: a + b >= base
+        a[row, start - 1] = rng.integers(1, self.base)
+        b[row, start - 1] = rng.integers(self.base - a[row, start - 1], self.base)
+      elif start > 0:  # no carry: a + b <= base - 2
+        a[row, start - 1] = rng.integers(0, self.base - 1)
+        b[row, start - 1] = rng.integers(0, self.base - 1 - a[row, start - 1])
+    return self.layout(a, b)
+
   def layout(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Inputs from little-endian digit arrays a, b of shape [batch, k]."""
     op = np.full((a.shape[0], 1), self.op_id, dtype=np.int32)

@@ -54,6 +54,12 @@ class Task(abc.ABC):
   def decode(self, ids) -> str:
     """ids (inputs, targets or predictions) -> text as a person writes it."""
 
+  def random_hard_inputs(self, rng: np.random.Generator, batch_size: int,
+                         length: int) -> np.ndarray:
+    """Random inputs biased toward cases learners get wrong, mixed into training by
+    --hard_fraction; uniform (random_inputs) unless a task knows its hard cases."""
+    return self.random_inputs(rng, batch_size, length)
+
   def canonical(self, text: str) -> str:
     """text in the layout the task samples (and a model is trained on); unchanged here."""
     return text

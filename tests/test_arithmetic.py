@@ -95,3 +95,64 @@ def test_targets_as_long_as_inputs_with_padding_after_the_answer():
     answer = np.flatnonzero(row)
     assert answer.size and answer[-1] == answer.size - 1, 'padding only after the answer'
     assert answer.size == 1 or row[answer[-1]] != 1, 'no leading zero digit'
+
+
+def longest_propagate_run(task, inputs):
+  """Per row, the most consecutive digit positions whose two digits sum to base - 1."""
+  k = (inputs.shape[1] - 1) // 2
+  propagate = (inputs[:, :k] - 1) + (inputs[:, k + 1:] - 1) == task.base - 1
+  longest = np.zeros(len(inputs), int)
+  run = np.zeros(len(inputs), int)
+  for column in propagate.T:
+    run = np.where(column, run + 1, 0)
+    longest = np.maximum(longest, run)
+  return longest
+
+
+@pytest.mark.parametrize('name', ['badd', 'qadd', 'add'])
+def test_hard_random_additions_hold_long_carry_chains(name):
+  task = tasks.get(name)
+  rng = np.random.default_rng(7)
+  hard = task.random_hard_inputs(rng, 400, 201)
+  uniform = task.random_inputs(rng, 400, 201)
+  np.testing.assert_array_equal(task.targets(hard), oracle_targets(task, hard))
+  # Runs are drawn uniformly up to k = 100 digits; uniform digits rarely exceed ~10.
+  assert longest_propagate_run(task, hard).mean() > 40
+  assert longest_propagate_run(task, uniform).mean() < 12
+
+
+@pytest.mark.parametrize('name', ['badd', 'add'])
+def test_hard_random_carry_chains_carry_half_the_time(name):
+  """A sampler that always put a carry before the run taught a model that long runs
+  carry; the chain must not give its answer away."""
+  task = tasks.get(name)
+  inputs = task.random_hard_inputs(np.random.default_rng(11), 400, 81)
+  k = 40
+  carried = []
+  for row in inputs:
+    digits = row - 1
+    start, _ = longest_run(digits[:k] + digits[k + 1:] == task.base - 1)
+    low = base_int(digits[:start], task.base) + base_int(digits[k + 1:k + 1 + start],
+                                                          task.base)
+    carried.append(low >= task.base**start)
+  assert 0.4 < np.mean(carried) < 0.6
+
+
+def longest_run(flags):
+  """(start, length) of the first longest run of True in flags."""
+  best, run = (0, 0), 0
+  for i, flag in enumerate(flags):
+    run = run + 1 if flag else 0
+    if run > best[1]:
+      best = (i - run + 1, run)
+  return best
+
+
+def base_int(little_endian_digits, base):
+  return sum(int(d) * base**n for n, d in enumerate(little_endian_digits))
+
+
+def test_hard_random_multiplications_are_uniform_samples():
+  task = tasks.get('bmul')
+  hard = task.random_hard_inputs(np.random.default_rng(3), 50, 21)
+  np.testing.assert_array_equal(hard, task.random_inputs(np.random.default_rng(3), 50, 21))

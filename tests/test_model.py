@@ -152,3 +152,16 @@ def test_training_batches_mix_the_curriculum_length_with_shorter_ones():
     lengths.append(length)
   assert set(lengths) == {3, 5, 7, 9, 11, 13, 15}
   assert 0.4 < lengths.count(15) / len(lengths) < 0.7  # half, plus its share of the rest
+
+
+def test_hard_fraction_of_a_batch_comes_from_the_hard_sampler():
+  task = tasks.get('badd')
+  inputs, targets, length = data.training_batch(task, np.random.default_rng(0), 32, 81, 81,
+                                                hard_fraction=0.25)
+  np.testing.assert_array_equal(targets, task.targets(inputs))
+  k = (length - 1) // 2
+  propagate = (inputs[:, :k] - 1) + (inputs[:, k + 1:] - 1) == 1
+  # The last 8 rows hold a run of propagate pairs drawn uniformly up to 40 digits long.
+  run_lengths = [max(len(run) for run in ''.join('1' if p else ' ' for p in row).split(' '))
+                 for row in propagate]
+  assert np.mean(run_lengths[24:]) > 2 * np.mean(run_lengths[:24])

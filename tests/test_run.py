@@ -42,6 +42,7 @@ def test_examples_mode_prints_decoded_examples_of_the_task():
     (['--cutoff=0.9'], ['--cutoff=0.9', '>= 1.0']),
     (['--dropout=1.0'], ['--dropout=1.0', '>= 0.0 and < 1.0']),
     (['--dropout=-0.1'], ['--dropout=-0.1']),
+    (['--hard_fraction=1.5'], ['--hard_fraction=1.5', '>= 0.0 and <= 1.0']),
     (['--model=lstm9'], ['--model=lstm9', 'ngpu']),
     (['--experiment=nosuch'], ['nosuch', 'smoke']),
     (['--min_length=4', '--max_length=4'], ['--min_length=4', 'badd']),
