@@ -1,5 +1,5 @@
 """The Neural GPU really learns: binary addition at short lengths, exactly, on held-out
-examples. Fixed seed; 72–76 s in four runs on 2 CPU cores (budget: 5 minutes).
+examples. Fixed seed; 72–76 s in three timed runs on 2 CPU cores (budget: 5 minutes).
 
 At these lengths the model fits but does not yet generalize to longer inputs; that needs
 training up to length 41 (see the README)."""
