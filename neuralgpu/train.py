@@ -159,11 +159,10 @@ class Trainer:
     c, s = self.config, self.state
     curriculum = int(s.curriculum_length)
     lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
-    results = {}
-    for name, length in lengths.items():
-      inputs, targets = evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                          split='validation')
-      results[name] = evaluate.accuracy(self.predict, inputs, targets)
+    examples = {name: evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
+                                        split='validation')
+                for name, length in lengths.items()}
+    results = {name: evaluate.accuracy(self.predict, *examples[name]) for name in lengths}
     target = results['max']['sequence_accuracy']
     # A collapse from a model right at least half the time; below that, accuracy at
     # max_length swings widely while the curriculum is still short.
@@ -181,8 +180,7 @@ class Trainer:
     # 87% and 100% at length 41 for thousands of steps); validation accuracy stops at
     # 100% of 64 examples while the model is still wrong on 4% of length-401 inputs, so
     # the rate came down to nothing before the model was exact.
-    loss = float(self.loss(*evaluate.held_out(self.task, curriculum, VALIDATION_EXAMPLES,
-                                              split='validation')))
+    loss = float(self.loss(*examples['curriculum']))
     s.stalls.assign(0 if loss < float(s.best_loss) else int(s.stalls) + 1)
     s.best_loss.assign(min(loss, float(s.best_loss)))
     if int(s.stalls) >= c.lr_patience:

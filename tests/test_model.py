@@ -10,6 +10,7 @@ from neuralgpu import data, optim
 from neuralgpu.config import Config
 from neuralgpu.models import gates
 from neuralgpu.models.ngpu import NeuralGPU, dropout_rate, shift_quarters
+from test_arithmetic import longest_propagate_runs
 
 SMALL = Config(maps=8, height=2, layers=1)
 
@@ -159,9 +160,6 @@ def test_hard_fraction_of_a_batch_comes_from_the_hard_sampler():
   inputs, targets, length = data.training_batch(task, np.random.default_rng(0), 32, 81, 81,
                                                 hard_fraction=0.25)
   np.testing.assert_array_equal(targets, task.targets(inputs))
-  k = (length - 1) // 2
-  propagate = (inputs[:, :k] - 1) + (inputs[:, k + 1:] - 1) == 1
   # The last 8 rows hold a run of propagate pairs drawn uniformly up to 40 digits long.
-  run_lengths = [max(len(run) for run in ''.join('1' if p else ' ' for p in row).split(' '))
-                 for row in propagate]
+  run_lengths = longest_propagate_runs(task, inputs)
   assert np.mean(run_lengths[24:]) > 2 * np.mean(run_lengths[:24])
