@@ -3,6 +3,8 @@
     python run.py                                      # train binary addition, report
     python run.py --experiment=bmul --workdir=DIR      # a named preset; flags override
     python run.py --mode=decode --workdir=DIR --input='1011+110'
+    python run.py --mode=eval --workdir=DIR[,DIR2,...] --eval_lengths=41,401,4001
+    python run.py --mode=visualize --workdir=DIR --input='1011+110'
     python run.py --mode=examples --task=bmul --max_length=9
 
 Every setting of neuralgpu.config.Config is a flag. Every error a user can cause ends
@@ -25,13 +27,20 @@ from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
-flags.DEFINE_enum('mode', 'train', ['train', 'decode', 'examples'],
-                  'train: train (or resume) in --workdir, then report accuracy by '
-                  'length. decode: answer --input with the model in --workdir. '
-                  'examples: print a few examples of --task at --max_length.')
+VISUALIZE_MAX_LENGTH = 401  # its trace holds length x length states: 62 MB at 401
+flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'examples'],
+                  'train: train (or resume) in --workdir, then evaluate. eval: accuracy '
+                  'by length and on hard inputs of the best checkpoint of each '
+                  'comma-separated --workdir, into WORKDIR/eval. decode: answer --input '
+                  'with the model in --workdir. visualize: draw the state through the '
+                  'steps on --input into WORKDIR/visualize.png. examples: print a few '
+                  'examples of --task at --max_length.')
 flags.DEFINE_string('experiment', 'badd', f'Preset: {", ".join(sorted(presets.PRESETS))}.')
 flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT).')
-flags.DEFINE_string('input', None, "--mode=decode: the question, e.g. '1011+110'.")
+flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e.g. "
+                    "'1011+110'.")
+flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
+                    '--mode=eval with several workdirs: where the joint table and plot go.')
 
 _DEFINE = {bool: flags.DEFINE_bool, int: flags.DEFINE_integer,
            float: flags.DEFINE_float, str: flags.DEFINE_string}
@@ -62,6 +71,36 @@ def config_from_flags() -> Config:
   return Config(**values).validate()
 
 
+def trained_run(workdir: str, mode: str):
+  """(config, workdir) of a trained run; ValueError if there is none."""
+  if not workdir:
+    raise ValueError(f'{mode} needs --workdir=DIR of a trained run')
+  return workdirs.load_config(Path(workdir)), Path(workdir)
+
+
+def eval_runs():
+  """([(workdir, config)] for each --workdir, lengths, examples per length): every run
+  is tested on the first run's report lengths unless --eval_lengths gives them."""
+  names = (FLAGS.workdir or '').split(',')
+  if '' in names:
+    raise ValueError(f'--workdir={FLAGS.workdir or ""!r} is not valid; give one or more '
+                     'comma-separated workdirs of trained runs')
+  overrides = {name: FLAGS[name].value for name in ('eval_lengths', 'eval_examples')
+               if FLAGS[name].present}
+  runs = []
+  for name in names:
+    config, workdir = trained_run(name, '--mode=eval')
+    runs.append((workdir, dataclasses.replace(config, **overrides).validate()))
+  task_names = sorted({config.task for _, config in runs})
+  if len(task_names) > 1:
+    raise ValueError(f'--workdir runs learn different tasks ({", ".join(task_names)}); '
+                     'compare runs of one task')
+  comparison = Path(FLAGS.comparison_dir)
+  if len(runs) > 1 and comparison.exists() and not comparison.is_dir():
+    raise ValueError(f'--comparison_dir={comparison} is a file; give a directory')
+  return runs, runs[0][1].lengths_to_report(), runs[0][1].eval_examples
+
+
 def show_examples(config: Config, count: int = 5) -> None:
   task = tasks.get(config.task)
   length = task.lengths(task.min_length, config.max_length)[-1]
@@ -78,17 +117,22 @@ def main(argv):
          '(see --helpfull)')
   # Everything a user can get wrong is checked here, before any work.
   try:
-    if FLAGS.mode == 'decode':
-      if FLAGS.workdir is None or FLAGS.input is None:
-        raise ValueError('--mode=decode needs --workdir=DIR of a trained run and --input')
-      workdir = Path(FLAGS.workdir)
-      config = workdirs.load_config(workdir)
+    if FLAGS.mode in ('decode', 'visualize'):
+      config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
+      if FLAGS.input is None:
+        raise ValueError(f"--mode={FLAGS.mode} needs --input, e.g. --input='1011+110'")
       task = tasks.get(config.task)
       try:
         text = task.canonical(FLAGS.input)
         question = task.encode(text)
       except ValueError as error:
         raise ValueError(f'--input: {error}') from None
+      if FLAGS.mode == 'visualize' and len(question) > VISUALIZE_MAX_LENGTH:
+        raise ValueError(f'--input is {len(question)} symbols long; --mode=visualize keeps '
+                         f'every step in memory and draws inputs of up to '
+                         f'{VISUALIZE_MAX_LENGTH} symbols')
+    elif FLAGS.mode == 'eval':
+      runs, lengths, examples = eval_runs()
     else:
       config = config_from_flags()
       if FLAGS.mode == 'examples':
@@ -101,6 +145,10 @@ def main(argv):
   from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
   if FLAGS.mode == 'decode':
     commands.decode(config, workdir, text, question)
+  elif FLAGS.mode == 'visualize':
+    commands.draw_state(config, workdir, text, question)
+  elif FLAGS.mode == 'eval':
+    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
   else:
     commands.train_and_report(config, workdir)
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import tasks
 
 # Settings a resumed run may change without being refused.
-RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'eval_lengths', 'eval_examples')
+RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
+               'eval_examples')
 
 
 def setting(default, help_text, low=None, high=None, low_open=False, high_open=False,
@@ -79,6 +80,8 @@ class Config:
                                         low=0.0, high=1.0)
   eval_every: int = setting(200, 'Steps between validations and checkpoints.', low=1)
   log_every: int = setting(50, 'Steps between progress lines.', low=1)
+  probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
+                             'curriculum length, logged with pictures of the state.', low=1)
   jit: bool = setting(False, 'Compile the training step with XLA.')
   eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
                               'training (default: max_length and 10*(max_length-1)+1).')

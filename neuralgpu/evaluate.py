@@ -1,38 +1,109 @@
-"""Accuracy of a model on held-out examples: the same examples for every model."""
+"""Accuracy of a model by length on held-out examples: the same examples for every model.
+
+Evaluation is forward only. A Neural GPU runs as many steps as its input is long, so the
+cost of an example grows with the square of its length and its memory linearly; batches
+shrink as the length grows.
+"""
 import math
+import time
 
 import numpy as np
 
 import tasks
 
+# Bytes of activations a batch may hold; a CGRU step keeps about this many copies of the
+# state alive (gates, candidate, convolution buffers), measured with --maps=24.
+ACTIVATION_BUDGET = 256 * 2**20
+STATE_COPIES = 12
+MAX_BATCH = 64
+# Work per example grows with length²; a batch holds at most about as much work as 64
+# examples of length 401 (seconds on 2 cores) so that progress shows every few seconds.
+MAX_BATCH_WORK = 64 * 401**2
+FAILURES_SHOWN = 3
+
 
 def held_out(task, length: int, count: int, split: str = 'test', seed: int = 0):
+  """The fixed examples of a split at a length: the same in every run and for every model."""
   return task.sample(tasks.split_rng(task.name, split, length, seed), count, length)
 
 
-def accuracy(predict, inputs, targets, batch_size: int = 64) -> dict:
-  """Per-symbol and per-sequence accuracy (padding counts) of predict(inputs) -> ids."""
-  correct = np.concatenate([
-      np.asarray(predict(inputs[i:i + batch_size])) == targets[i:i + batch_size]
-      for i in range(0, len(inputs), batch_size)])
-  return {'symbol_accuracy': float(correct.mean()),
+def batch_size(config, length: int) -> int:
+  per_example = length * config.height * config.maps * 4 * STATE_COPIES
+  return int(max(1, min(MAX_BATCH, ACTIVATION_BUDGET // per_example,
+                        MAX_BATCH_WORK // length**2)))
+
+
+def predict_all(predict, inputs, batch: int = MAX_BATCH, on_batch=None) -> np.ndarray:
+  """predict(inputs) -> ids, a batch at a time; on_batch(examples done) after each."""
+  outputs = []
+  for start in range(0, len(inputs), batch):
+    outputs.append(np.asarray(predict(inputs[start:start + batch])))
+    if on_batch:
+      on_batch(len(outputs[-1]))
+  return np.concatenate(outputs)
+
+
+def scores(predictions, targets) -> dict:
+  """Per-symbol and per-sequence accuracy. Padding counts: a symbol predicted where the
+  answer has ended makes the sequence wrong."""
+  correct = np.asarray(predictions) == np.asarray(targets)
+  return {'examples': len(correct),
+          'symbol_accuracy': float(correct.mean()),
           'sequence_accuracy': float(correct.all(axis=1).mean()),
           'sequences_correct': int(correct.all(axis=1).sum())}
 
 
-def length_table(predict, task, lengths, count: int) -> list[dict]:
-  """Accuracy on `count` test examples at each length."""
-  return [{'length': length, 'examples': count,
-           **accuracy(predict, *held_out(task, length, count))} for length in lengths]
+def accuracy(predict, inputs, targets, batch: int = MAX_BATCH) -> dict:
+  return scores(predict_all(predict, inputs, batch), targets)
 
 
-def format_table(rows) -> str:
-  lines = ['| length | examples | symbol accuracy | sequence accuracy |',
-           '|---:|---:|---:|---:|']
-  lines += [f'| {r["length"]} | {r["examples"]} | {floor_percent(r["symbol_accuracy"])} | '
-            f'{floor_percent(r["sequence_accuracy"])} ({r["sequences_correct"]}/'
-            f'{r["examples"]}) |' for r in rows]
-  return '\n'.join(lines)
+def failures(task, inputs, predictions, targets, count: int = FAILURES_SHOWN) -> list[dict]:
+  """The first `count` wrong answers, decoded."""
+  wrong = np.flatnonzero((predictions != targets).any(axis=1))[:count]
+  return [{'input': task.decode(inputs[i]), 'model': task.decode(predictions[i]),
+           'true': task.decode(targets[i])} for i in wrong]
+
+
+class Progress:
+  """Prints examples done and an ETA, counting an example of length L as L² work."""
+
+  def __init__(self, total_work: float, every_seconds: float = 10.0):
+    self.total, self.done, self.every = total_work, 0.0, every_seconds
+    self.start = self.last = time.time()
+
+  def advance(self, length: int, examples: int, what: str) -> None:
+    self.done += examples * length**2
+    now = time.time()
+    if now - self.last >= self.every or self.done >= self.total:
+      self.last = now
+      eta = (now - self.start) * (self.total - self.done) / self.done
+      print(f'  evaluating: {what}, {100 * self.done / self.total:.0f}% done, '
+            f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)
+
+
+def evaluate_lengths(predict, task, config, lengths, count: int,
+                     progress: bool = False) -> list[dict]:
+  """Per length: accuracy on `count` test examples, a few failures decoded, and the
+  accuracy on each of the task's hard-input suites."""
+  sets = {length: {'random': held_out(task, length, count), **task.hard_inputs(length)}
+          for length in lengths}
+  meter = Progress(sum(len(x) * length**2 for length, named in sets.items()
+                       for x, _ in named.values())) if progress else None
+  rows = []
+  for length, named in sets.items():
+    row, suite_scores = {'length': length}, {}
+    for name, (inputs, targets) in named.items():
+      on_batch = None
+      if meter:
+        on_batch = lambda n, name=name: meter.advance(length, n, f'length {length} {name}')
+      predictions = predict_all(predict, inputs, batch_size(config, length), on_batch)
+      if name == 'random':
+        row.update(scores(predictions, targets),
+                   failures=failures(task, inputs, predictions, targets))
+      else:
+        suite_scores[name] = scores(predictions, targets)
+    rows.append({**row, 'suites': suite_scores})
+  return rows
 
 
 def floor_percent(fraction: float) -> str:

@@ -1,6 +1,7 @@
 """The training loop: curriculum, relaxation, validation, checkpoints and summaries."""
 import json
 import math
+import re
 import time
 from pathlib import Path
 
@@ -8,11 +9,12 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import data, evaluate, models, optim
+from neuralgpu import data, evaluate, models, optim, visualize
 
 # Advance the curriculum once this many batches at its length average below threshold.
 CURRICULUM_WINDOW = 10
 VALIDATION_EXAMPLES = 64
+PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
 # Stop only after this many validations in a row get every sequence right, and then
 # every one at ten times the longest training length: one perfect validation of 64
 # examples let through a model still wrong on 13% of length-401 inputs.
@@ -57,7 +59,7 @@ class Trainer:
     self.train_step = tf.function(
         self._train_step, jit_compile=config.jit,
         input_signature=[ids, ids, tf.TensorSpec([2], tf.int32), scalar, scalar, scalar])
-    self.predict = tf.function(self._predict, input_signature=[ids])
+    self.predict = models.predictor(self.model)
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.writer = tf.summary.create_file_writer(str(self.workdir))
 
@@ -67,9 +69,6 @@ class Trainer:
     if manager.latest_checkpoint:
       self.checkpoint.restore(manager.latest_checkpoint).expect_partial()
     return int(self.state.step)
-
-  def _predict(self, inputs):
-    return tf.argmax(self.model(inputs)[0], -1, tf.int32)
 
   def _loss(self, inputs, targets):
     logits = self.model(inputs)[0]
@@ -118,6 +117,8 @@ class Trainer:
         self.maybe_advance_curriculum()
       if step % c.log_every == 0 or step == c.max_steps:
         self.log(step, metrics, steps_run / (time.time() - start_time))
+      if step % c.probe_every == 0:
+        self.probe(step)
       if step % c.eval_every == 0 or step == c.max_steps:
         solved = self.validate(step)
         step = int(s.step)  # a roll-back moves it back
@@ -198,6 +199,24 @@ class Trainer:
     perfect = curriculum == c.max_length and target == 1.0 and beyond == 1.0
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
     return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)
+
+  def probe(self, step: int) -> None:
+    """Logs a quick look at generalization (2 and 10 times the curriculum length) and
+    pictures of the state through the steps on a validation example."""
+    curriculum = int(self.state.curriculum_length)
+    record = {'step': step}
+    for times in (2, 10):
+      length = self.task.lengths(curriculum, times * (curriculum - 1) + 1)[-1]
+      inputs, targets = evaluate.held_out(self.task, length, PROBE_EXAMPLES, 'validation')
+      result = evaluate.accuracy(self.predict, inputs, targets)
+      record.update({f'probe/{times}x_{m}': result[m]
+                     for m in ('symbol_accuracy', 'sequence_accuracy')})
+    self.write(record)
+    example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
+    with self.writer.as_default(step=step):
+      for name, panel in visualize.panels(self.model, example).items():
+        tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
+        tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
 
   def generalizes_far(self, step: int) -> bool:
     """The last check before stopping, too slow to run at every validation."""

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import tasks
+from tasks import hard_inputs
 
 ARITHMETIC = ['badd', 'qadd', 'add', 'bmul', 'qmul', 'mul']
 # (length, batch): 12,000 random examples per task, from 1-digit to 100-digit operands.
@@ -151,3 +152,15 @@ def test_hard_random_multiplications_are_uniform_samples():
   task = tasks.get('bmul')
   hard = task.random_hard_inputs(np.random.default_rng(3), 50, 21)
   np.testing.assert_array_equal(hard, task.random_inputs(np.random.default_rng(3), 50, 21))
+
+
+@pytest.mark.parametrize('k', [1, 3, 20, 1000])
+def test_carry_chain_suite_holds_a_chain_of_each_tested_length(k):
+  task = tasks.get('badd')
+  inputs, _ = task.hard_inputs(2 * k + 1)['carry_chain']
+  first_operands = {task.decode(row).split('+')[0] for row in inputs}
+  lengths = hard_inputs.chain_lengths(k)
+  assert lengths[:8] == list(range(1, min(k, 8) + 1)) and lengths[-1] == k
+  assert all(b == min(2 * a, k) for a, b in zip(lengths[7:], lengths[8:]))
+  for n in lengths:  # n ones plus 1: a carry through n digits
+    assert ('0' * (k - n) + '1' * n) in first_operands, n

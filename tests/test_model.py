@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 import tasks
-from neuralgpu import data, optim
+from neuralgpu import data, optim, visualize
 from neuralgpu.config import Config
 from neuralgpu.models import gates
 from neuralgpu.models.ngpu import NeuralGPU, dropout_rate, shift_quarters
@@ -39,6 +39,19 @@ def test_as_many_steps_as_the_input_is_long():
   narrow = NeuralGPU(dataclasses.replace(config, kernel_width=1), vocab_size=4)
   a, b = (narrow(tf.constant(x))[0].numpy()[0] for x in (inputs, changed))
   assert np.abs(a[1:] - b[1:]).max() == 0  # a width-1 kernel never moves information
+
+
+def test_trace_is_the_evaluation_state_through_the_steps():
+  config = dataclasses.replace(SMALL, steps_per_symbol=2)
+  inputs = tf.constant([[1, 2, 3, 0, 2]])
+  model, logits = forward(config, inputs)
+  trace = model.trace(inputs)
+  assert trace.shape == (11, 1, 5, 2, 8)  # before and after each of 2 x 5 steps
+  np.testing.assert_allclose(trace[0], model.embed(inputs).numpy())
+  np.testing.assert_allclose(model.readout(trace[-1]).numpy(), logits, atol=1e-5)
+  panels = visualize.panels(model, inputs.numpy()[0])
+  assert all(panel.shape == (11, 5) for panel in panels.values())
+  assert len(panels) == 2 + visualize.CHANNELS_SHOWN
 
 
 def test_gate_cutoff_is_the_clipped_scaled_sigmoid():

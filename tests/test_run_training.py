@@ -1,5 +1,7 @@
-"""run.py end to end on tiny settings: train, resume, decode, and refuse bad settings."""
+"""run.py end to end on tiny settings: train, resume, evaluate, decode, visualize, and
+refuse bad settings."""
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,8 +43,88 @@ def test_training_writes_the_workdir_and_reports_accuracy_by_length(trained):
   for key in ('train/loss', 'train/symbol_accuracy', 'train/sequence_accuracy',
               'train/grad_norm', 'lr', 'curriculum_length',
               'validation/curriculum_sequence_accuracy', 'validation/max_symbol_accuracy',
-              'validation/beyond_sequence_accuracy'):
+              'validation/beyond_sequence_accuracy', 'probe/2x_sequence_accuracy',
+              'probe/10x_symbol_accuracy'):
     assert key in keys, key
+  events = b''.join(p.read_bytes() for p in workdir.glob('events.out.tfevents.*'))
+  assert b'state/symbol_read_out' in events and b'state/state_norm_all_rows_' in events
+
+
+def evaluation(directory):
+  """results.json without the figures that differ from run to run."""
+  data = json.loads((directory / 'results.json').read_text())
+  for result in data if isinstance(data, list) else [data]:
+    del result['seconds'], result['peak_memory_mib']
+  return data
+
+
+def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
+  workdir, _ = trained
+  args = ('--mode=eval', f'--workdir={workdir}', '--eval_lengths=9,17,81',
+          '--eval_examples=8')
+  first = run(*args)
+  assert first.returncode == 0, first.stderr
+  assert 'evaluating:' in first.stdout and 'ETA' in first.stdout
+  assert '| 81 | 8 |' in first.stdout and 'carry_chain' in first.stdout
+  once = evaluation(workdir / 'eval')
+  assert [row['length'] for row in once['lengths']] == [9, 17, 81]
+  assert once['checkpoint_step'] > 0 and once['seed'] == 0 and once['task'] == 'badd'
+  assert set(once['lengths'][2]['suites']) == {'carry_chain', 'all_maximal',
+                                               'leading_zeros', 'zero_operand'}
+  assert '| 17 | 8 |' in (workdir / 'eval' / 'table.md').read_text()
+  assert (workdir / 'eval' / 'generalization.png').stat().st_size > 0
+  assert run(*args).returncode == 0
+  assert evaluation(workdir / 'eval') == once
+
+
+def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
+  workdir, _ = trained
+  copy = tmp_path / 'copy'
+  shutil.copytree(workdir, copy)
+  joint = tmp_path / 'joint'
+  result = run('--mode=eval', f'--workdir={workdir},{copy}', '--eval_lengths=9,17',
+               '--eval_examples=4', f'--comparison_dir={joint}')
+  assert result.returncode == 0, result.stderr
+  both = evaluation(joint)
+  assert [r['name'] for r in both] == [str(workdir), str(copy)]
+  assert both[0]['lengths'] == both[1]['lengths']  # the same model on the same examples
+  assert (joint / 'table.md').read_text().count(f'| {copy} |') == 2
+  assert (joint / 'generalization.png').exists() and (copy / 'eval' / 'table.md').exists()
+
+
+@pytest.mark.parametrize('args, must_mention', [
+    (['--eval_lengths=9,10'], ['--eval_lengths', '10']),
+    (['--eval_examples=0'], ['--eval_examples=0', '>= 1']),
+    (['--workdir={w},'], ['--workdir']),
+    (['--workdir={w},{w}/nosuch'], ['nosuch', 'no training run']),
+    (['--workdir={untrained}'], ['no checkpoint']),
+])
+def test_eval_refuses_bad_input_and_writes_nothing(trained, tmp_path, args, must_mention):
+  workdir, _ = trained
+  untrained = tmp_path / 'untrained'
+  untrained.mkdir()
+  shutil.copy(workdir / 'config.json', untrained)
+  shutil.rmtree(workdir / 'eval', ignore_errors=True)
+  args = [a.format(w=workdir, untrained=untrained) for a in args]
+  if not any(a.startswith('--workdir') for a in args):
+    args.append(f'--workdir={workdir}')
+  result = run('--mode=eval', *args)
+  assert result.returncode == 2 and result.stdout == ''
+  assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+  for word in must_mention:
+    assert word in result.stderr, (word, result.stderr)
+  assert not (workdir / 'eval').exists() and not (untrained / 'eval').exists()
+
+
+def test_visualize_draws_the_state_through_the_steps(trained):
+  workdir, _ = trained
+  result = run('--mode=visualize', f'--workdir={workdir}', '--input=1011+110')
+  assert result.returncode == 0, result.stderr
+  assert (workdir / 'visualize.png').stat().st_size > 0
+  for bad in ('12+1', '1' * 201 + '+1'):
+    refused = run('--mode=visualize', f'--workdir={workdir}', f'--input={bad}')
+    assert refused.returncode == 2 and '--input' in refused.stderr, refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 def test_decode_prints_the_model_answer_beside_the_true_one(trained):

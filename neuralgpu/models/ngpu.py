@@ -97,28 +97,49 @@ class NeuralGPU(tf.Module):
     seed: a [2] int tensor for the dropout masks, required when training.
     """
     c = self.config
-    length = tf.shape(inputs)[1]
-    symbols = tf.gather(self.embedding, inputs) * tf.cast(inputs > 0, tf.float32)[..., None]
-    state = tf.pad(symbols[:, :, None, :], [[0, 0], [0, 0], [0, c.height - 1], [0, 0]])
-    rate = dropout_rate(c, length)
-    steps = length * c.steps_per_symbol
+    steps = tf.shape(inputs)[1] * c.steps_per_symbol
+    rate = dropout_rate(c, tf.shape(inputs)[1])
 
     def step(t, state, saturation):
       if training and c.dropout > 0:
         keep = tf.random.stateless_uniform(
             tf.shape(state), tf.random.experimental.stateless_fold_in(seed, t)) >= rate
         state = tf.where(keep, state / (1.0 - rate), 0.0)
-      weight_set = tf.where(self.merged, 0, t % c.relax_sets)
-      for cgru in self.cgrus:
-        state, sat = cgru(state, weight_set)
-        saturation += sat
-      return t + 1, state, saturation
+      state, sat = self.step(t, state)
+      return t + 1, state, saturation + sat
 
     _, state, saturation = tf.while_loop(
-        lambda t, *_: t < steps, step, (tf.constant(0), state, tf.constant(0.0)),
+        lambda t, *_: t < steps, step, (tf.constant(0), self.embed(inputs), tf.constant(0.0)),
         maximum_iterations=steps)  # XLA needs the bound to size the gradient's stacks
-    logits = tf.einsum('blm,mv->blv', state[:, :, 0, :], self.output_kernel)
-    return logits + self.output_bias, saturation / tf.cast(steps * c.layers, tf.float32)
+    return self.readout(state), saturation / tf.cast(steps * c.layers, tf.float32)
+
+  def embed(self, inputs):
+    """The initial state: input symbols in row 0, zeros elsewhere and at padding."""
+    symbols = tf.gather(self.embedding, inputs) * tf.cast(inputs > 0, tf.float32)[..., None]
+    return tf.pad(symbols[:, :, None, :], [[0, 0], [0, 0], [0, self.config.height - 1], [0, 0]])
+
+  def step(self, t, state):
+    """One step without dropout: every CGRU once; (new state, summed saturation)."""
+    weight_set = tf.where(self.merged, 0, t % self.config.relax_sets)
+    saturation = 0.0
+    for cgru in self.cgrus:
+      state, sat = cgru(state, weight_set)
+      saturation += sat
+    return state, saturation
+
+  def readout(self, state):
+    """Logits [batch, length, vocab] from row 0 of a state."""
+    return tf.einsum('blm,mv->blv', state[:, :, 0, :], self.output_kernel) + self.output_bias
+
+  def trace(self, inputs) -> np.ndarray:
+    """The evaluation-mode state before and after every step, [steps + 1, batch, length,
+    height, maps]: for pictures of the computation, so only for short inputs."""
+    state = self.embed(inputs)
+    states = [state.numpy()]
+    for t in range(inputs.shape[1] * self.config.steps_per_symbol):
+      state, _ = self.step(tf.constant(t), state)
+      states.append(state.numpy())
+    return np.stack(states)
 
   @property
   def relaxed(self):

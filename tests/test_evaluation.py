@@ -1,0 +1,85 @@
+"""Evaluation metrics, batching by length, the results table and the generalization plot."""
+import numpy as np
+
+import tasks
+from neuralgpu import evaluate, report
+from neuralgpu.config import Config
+
+
+def test_an_error_only_in_the_padding_makes_the_sequence_wrong():
+  targets = np.array([[2, 3, 0, 0], [2, 2, 3, 0]])
+  predictions = np.array([[2, 3, 1, 0], [2, 2, 3, 0]])  # a symbol after the answer ends
+  result = evaluate.scores(predictions, targets)
+  assert result == {'examples': 2, 'symbol_accuracy': 7 / 8, 'sequence_accuracy': 0.5,
+                    'sequences_correct': 1}
+
+
+def test_failures_are_decoded_wrong_answers_only():
+  task = tasks.get('badd')
+  inputs = np.stack([task.encode('01+01'), task.encode('11+01')])
+  targets = task.targets(inputs)
+  predictions = targets.copy()
+  predictions[1, 0] = 2  # 100 -> 101
+  assert evaluate.failures(task, inputs, predictions, targets) == [
+      {'input': '11+01', 'model': '101', 'true': '100'}]
+
+
+def test_evaluation_uses_the_same_examples_whatever_the_model():
+  task, config = tasks.get('badd'), Config()
+  calls = []
+
+  def predict(inputs):
+    calls.append(inputs.copy())
+    return task.targets(inputs)  # a perfect model
+
+  rows = evaluate.evaluate_lengths(predict, task, config, [9, 41], 5)
+  assert [r['length'] for r in rows] == [9, 41]
+  assert all(r['sequence_accuracy'] == 1.0 and r['failures'] == [] for r in rows)
+  assert rows[1]['suites']['carry_chain']['sequences_correct'] == len(
+      task.hard_inputs(41)['carry_chain'][0])
+  first = np.concatenate([c for c in calls if c.shape[1] == 41])
+  calls.clear()
+  evaluate.evaluate_lengths(predict, task, config, [41], 5)
+  np.testing.assert_array_equal(np.concatenate(calls), first)
+
+
+def test_batches_shrink_with_length_within_the_memory_and_work_budgets():
+  config = Config(maps=512)
+  sizes = [evaluate.batch_size(config, n) for n in (41, 201, 401, 2001, 4001)]
+  assert sizes == sorted(sizes, reverse=True) and sizes[0] == evaluate.MAX_BATCH
+  assert sizes[-1] == 1
+  for n, size in zip((41, 201, 401, 2001), sizes):
+    per_example = n * config.height * config.maps * 4 * evaluate.STATE_COPIES
+    assert size * per_example <= evaluate.ACTIVATION_BUDGET
+    assert size * n**2 <= evaluate.MAX_BATCH_WORK
+
+
+def result(name, accuracies):
+  lengths = [41, 401, 4001]
+  return {'name': name, 'task': 'badd', 'lengths': [
+      {'length': n, 'examples': 8, 'symbol_accuracy': a, 'sequence_accuracy': a / 2,
+       'sequences_correct': int(8 * a / 2), 'suites': {'carry_chain': {
+           'examples': 3, 'sequences_correct': 2}}} for n, a in zip(lengths, accuracies)]}
+
+
+def test_plot_has_a_log_length_axis_and_a_line_per_model():
+  figure = report.plot([result('a', [1.0, 0.5, 0.25]), result('b', [1.0, 1.0, 0.75])])
+  symbol, sequence = figure.axes[:2]
+  for ax in (symbol, sequence):
+    assert ax.get_xscale() == 'log' and 'length' in ax.get_xlabel()
+    assert [line.get_label() for line in ax.get_lines()] == ['a', 'b']
+    assert list(ax.get_lines()[0].get_xdata()) == [41, 401, 4001]
+  assert 'symbol' in symbol.get_ylabel() and 'sequence' in sequence.get_ylabel()
+  assert list(symbol.get_lines()[1].get_ydata()) == [100.0, 100.0, 75.0]
+  assert list(sequence.get_lines()[0].get_ydata()) == [50.0, 25.0, 12.5]
+
+
+def test_table_has_a_row_per_model_and_length_with_the_suites(tmp_path):
+  results = [result('a', [1.0, 0.5, 0.25]), result('b', [1.0, 1.0, 0.75])]
+  lines = report.table(results).splitlines()
+  assert lines[0].startswith('| model | length |') and 'carry_chain' in lines[0]
+  assert lines[2] == '| a | 41 | 8 | 100.00% | 50.00% (4/8) | 2/3 |'
+  assert len([line for line in lines if line.startswith('| b |')]) == 3
+  report.write(results, tmp_path)
+  assert {p.name for p in tmp_path.iterdir()} == {'results.json', 'table.md',
+                                                  'generalization.png'}
