@@ -131,7 +131,7 @@ class Config:
 
   def far_length(self) -> int:
     """The longest length the task takes up to ten times as many symbols as max_length."""
-    return tasks.get(self.task).lengths(self.max_length, 10 * (self.max_length - 1) + 1)[-1]
+    return tasks.get(self.task).scaled_length(self.max_length, 10)
 
   def save(self, path: Path) -> None:
     path.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')

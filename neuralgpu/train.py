@@ -206,7 +206,7 @@ class Trainer:
     curriculum = int(self.state.curriculum_length)
     record = {'step': step}
     for times in (2, 10):
-      length = self.task.lengths(curriculum, times * (curriculum - 1) + 1)[-1]
+      length = self.task.scaled_length(curriculum, times)
       inputs, targets = evaluate.held_out(self.task, length, PROBE_EXAMPLES, 'validation')
       result = evaluate.accuracy(self.predict, inputs, targets)
       record.update({f'probe/{times}x_{m}': result[m]

@@ -103,6 +103,11 @@ class Task(abc.ABC):
     start += (self.min_length - start) % self.length_step
     return list(range(start, high + 1, self.length_step))
 
+  def scaled_length(self, length: int, times: int) -> int:
+    """The longest valid length up to `times` as many symbols besides the first:
+    41 -> 401 for times=10 (20-digit operands -> 200-digit ones)."""
+    return self.lengths(length, times * (length - 1) + 1)[-1]
+
   def symbol_ids(self, text: str, allowed: str) -> list[int]:
     """Maps each character of text to its id; only characters in `allowed` pass."""
     for char in text:
