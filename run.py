@@ -23,7 +23,7 @@ from absl import app, flags, logging
 import tasks
 from experiments import presets
 from neuralgpu import workdir as workdirs
-from neuralgpu.config import Config
+from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
@@ -68,7 +68,14 @@ def config_from_flags() -> Config:
   values.update(presets.get(FLAGS.experiment))
   values.update({f.name: FLAGS[f.name].value for f in dataclasses.fields(Config)
                  if FLAGS[f.name].present})
-  return Config(**values).validate()
+  config = Config(**values)
+  from_preset = [name for name in config.foreign_settings() if not FLAGS[name].present]
+  if from_preset:
+    suitable = ', '.join(presets.for_model(config.model))
+    raise ValueError(f'--experiment={FLAGS.experiment} sets --{from_preset[0]}, which '
+                     f'{belongs_to(from_preset[0])}, not of --model={config.model}; '
+                     f'presets for {config.model}: {suitable}')
+  return config.validate()
 
 
 def trained_run(workdir: str, mode: str):
@@ -121,6 +128,9 @@ def main(argv):
       config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
       if FLAGS.input is None:
         raise ValueError(f"--mode={FLAGS.mode} needs --input, e.g. --input='1011+110'")
+      if FLAGS.mode == 'visualize' and config.model != 'ngpu':
+        raise ValueError(f'--mode=visualize draws the state of a Neural GPU; {workdir} '
+                         f'holds a --model={config.model} run')
       task = tasks.get(config.task)
       try:
         text = task.canonical(FLAGS.input)

@@ -1,5 +1,6 @@
-"""What run.py's modes do, once their arguments are checked."""
+"""What run.py's modes and experiments.compare do, once their arguments are checked."""
 import dataclasses
+import json
 import resource
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ import tensorflow as tf
 
 import tasks
 from neuralgpu import evaluate, models, report, visualize
-from neuralgpu.train import Trainer, TrainState
+from neuralgpu.train import SOLVED, STOPPED_EARLY, Trainer, TrainState
 
 
 def train_and_report(config, workdir: Path) -> None:
@@ -24,6 +25,18 @@ def train_and_report(config, workdir: Path) -> None:
   evaluate_runs([(workdir, config)], config.lengths_to_report(), config.eval_examples)
 
 
+def train_only(config, workdir: Path) -> dict:
+  """Trains (or resumes) the run in workdir; its steps, why it stopped, the curriculum
+  length it reached, its training wall time over every session."""
+  trainer = Trainer(config, workdir)
+  trainer.train()
+  stopped = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
+  return {'steps': int(trainer.state.step),
+          'stopped': stopped.get(int(trainer.state.finished), 'step budget'),
+          'curriculum_length': int(trainer.state.curriculum_length),
+          'train_seconds': round(float(trainer.state.seconds), 1)}
+
+
 def best_model(config, workdir: Path):
   """The model of the best checkpoint in workdir, and its step."""
   model, state = models.build(config, len(tasks.get(config.task).vocab)), TrainState(config)
@@ -31,6 +44,25 @@ def best_model(config, workdir: Path):
   # The best checkpoint is saved at the first validation, before any regular one.
   checkpoint.restore(tf.train.latest_checkpoint(workdir / 'best')).expect_partial()
   return model, int(state.step)
+
+
+def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
+  """The best checkpoint's accuracy by length, reused from WORKDIR/eval/by_length.json
+  when that is of the same checkpoint, lengths and examples."""
+  model, step = best_model(config, workdir)
+  cache = workdir / 'eval' / 'by_length.json'
+  key = {'checkpoint_step': step, 'lengths': lengths, 'examples': count}
+  if cache.exists():
+    saved = json.loads(cache.read_text())
+    if {k: saved.get(k) for k in key} == key:
+      return saved
+  start = time.time()
+  rows = evaluate.evaluate_lengths(models.predictor(model), tasks.get(config.task), config,
+                                   lengths, count, progress=True, suites=False)
+  result = {**key, 'rows': rows, 'eval_seconds': round(time.time() - start, 1)}
+  cache.parent.mkdir(exist_ok=True)
+  cache.write_text(json.dumps(result, indent=2) + '\n')
+  return result
 
 
 def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> None:

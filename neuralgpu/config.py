@@ -16,44 +16,76 @@ RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
                'eval_examples')
 
 
+NGPU = ('ngpu',)
+BASELINES = ('lstm', 'gru')
+
+
 def setting(default, help_text, low=None, high=None, low_open=False, high_open=False,
-            choices=None):
-  """A Config field with its help and valid range, read by flags and validation."""
+            choices=None, models=None):
+  """A Config field with its help and valid range, read by flags and validation.
+
+  models: the models the setting belongs to (None: every model); setting it for
+  another model is refused rather than silently ignored.
+  """
   return dataclasses.field(default=default, metadata=dict(
       help=help_text, low=low, high=high, low_open=low_open, high_open=high_open,
-      choices=choices))
+      choices=choices, models=models))
 
 
 @dataclasses.dataclass(frozen=True)
 class Config:
   # What to learn.
   task: str = setting('badd', 'Task to learn (see tasks.names()).')
-  model: str = setting('ngpu', 'Model to train.', choices=('ngpu',))
+  model: str = setting('ngpu', 'Model to train: ngpu (the Neural GPU), or the lstm or '
+                       'gru baseline in the form --rnn_form.', choices=('ngpu',) + BASELINES)
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
+  layers: int = setting(2, 'ngpu: CGRUs per step, each with its own weights; lstm, gru: '
+                        'stacked recurrent layers (in the encoder and in the decoder).',
+                        low=1)
+  dropout: float = setting(0.1, 'Dropout rate. ngpu: on the state at every step, scaled '
+                           'by min(1, 3/sqrt(length)); lstm, gru: on the inputs and '
+                           'outputs of every layer, never on the recurrent state.',
+                           low=0.0, high=1.0, high_open=True)
   # The Neural GPU.
-  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1)
-  height: int = setting(4, 'Height of the state (rows).', low=1)
-  kernel_width: int = setting(3, 'Convolution kernel width, along the length.', low=1)
-  kernel_height: int = setting(3, 'Convolution kernel height.', low=1)
-  layers: int = setting(2, 'CGRUs per step, each with its own weights.', low=1)
-  steps_per_symbol: int = setting(1, 'Recurrent steps per input position.', low=1)
-  cutoff: float = setting(1.2, 'Gate cutoff c in clip(c*sigmoid(x) - (c-1)/2, 0, 1).', low=1.0)
-  hard_gates: bool = setting(False, 'Hard sigmoid and tanh (Freivalds & Liepins).')
+  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1, models=NGPU)
+  height: int = setting(4, 'Height of the state (rows).', low=1, models=NGPU)
+  kernel_width: int = setting(3, 'Convolution kernel width, along the length.', low=1,
+                              models=NGPU)
+  kernel_height: int = setting(3, 'Convolution kernel height.', low=1, models=NGPU)
+  steps_per_symbol: int = setting(1, 'Recurrent steps per input position.', low=1,
+                                  models=NGPU)
+  cutoff: float = setting(1.2, 'Gate cutoff c in clip(c*sigmoid(x) - (c-1)/2, 0, 1).',
+                          low=1.0, models=NGPU)
+  hard_gates: bool = setting(False, 'Hard sigmoid and tanh (Freivalds & Liepins).',
+                             models=NGPU)
   diagonal_gates: bool = setting(False, 'Update from a state with a quarter of the '
-                                 'maps shifted left and a quarter right (Freivalds & Liepins).')
+                                 'maps shifted left and a quarter right (Freivalds & '
+                                 'Liepins).', models=NGPU)
   saturation_cost: float = setting(0.0, 'Weight of the penalty on gate pre-activations '
-                                   'past saturation (Freivalds & Liepins).', low=0.0)
+                                   'past saturation (Freivalds & Liepins).', low=0.0,
+                                   models=NGPU)
   init_scale: float = setting(1.0, 'Gain of the orthogonal initial CGRU kernels.',
-                              low=0.0, low_open=True)
+                              low=0.0, low_open=True, models=NGPU)
   relax_sets: int = setting(1, 'Parameter-sharing relaxation: weight sets cycled over '
-                            'the steps (1 = off).', low=1)
+                            'the steps (1 = off).', low=1, models=NGPU)
   pull: float = setting(0.0005, 'Initial weight of the pull of relaxed sets to their mean.',
-                        low=0.0)
-  pull_factor: float = setting(1.2, 'Pull multiplier at each curriculum advance.', low=1.0)
+                        low=0.0, models=NGPU)
+  pull_factor: float = setting(1.2, 'Pull multiplier at each curriculum advance.', low=1.0,
+                               models=NGPU)
   merge_pull: float = setting(0.1, 'Merge the relaxed sets into one once the pull '
                               'exceeds this, or the curriculum reaches max_length.',
-                              low=0.0)
+                              low=0.0, models=NGPU)
+  # The LSTM and GRU baselines.
+  rnn_form: str = setting('read_write', 'read_write: one stacked network reads the input, '
+                          'then runs over blanks for as many steps, writing the answer '
+                          'there; seq2seq: encoder-decoder with attention, teacher-forced '
+                          'in training, greedy in evaluation.',
+                          choices=('read_write', 'seq2seq'), models=BASELINES)
+  units: int = setting(128, 'Units of every recurrent layer (per direction).', low=1,
+                       models=BASELINES)
+  bidirectional: bool = setting(False, 'Bidirectional encoder (--rnn_form=seq2seq).',
+                                models=BASELINES)
   # Training.
   batch_size: int = setting(32, 'Examples per training step.', low=1)
   lr: float = setting(0.003, 'Adam learning rate.', low=0.0, low_open=True)
@@ -61,13 +93,15 @@ class Config:
                                  low_open=True)
   grad_noise: float = setting(0.0, 'Gradient noise scale eta: std eta/(1+step)^0.275.',
                               low=0.0)
-  dropout: float = setting(0.1, 'Recurrent dropout rate on the state at each step, '
-                           'scaled by min(1, 3/sqrt(length)).', low=0.0, high=1.0,
-                           high_open=True)
   lr_decay: float = setting(0.5, 'Learning-rate factor on a plateau.', low=0.0, high=1.0,
                             low_open=True)
   lr_patience: int = setting(3, 'Validations without a new low of the validation loss '
                              'before the rate decays.', low=1)
+  lr_half_life: int = setting(0, 'Exponential decay: the rate halves every this many '
+                              'steps (0 = off).', low=0)
+  early_stopping: int = setting(0, 'Stop after this many validations in a row without a '
+                                'new best checkpoint (0 = off); training always ends with '
+                                'the best checkpoint restored.', low=0)
   hard_fraction: float = setting(0.0, 'Fraction of each training batch drawn from the '
                                  "task's sampler of hard inputs (long carry chains for "
                                  'addition; uniform for tasks without one).', low=0.0,
@@ -81,7 +115,8 @@ class Config:
   eval_every: int = setting(200, 'Steps between validations and checkpoints.', low=1)
   log_every: int = setting(50, 'Steps between progress lines.', low=1)
   probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
-                             'curriculum length, logged with pictures of the state.', low=1)
+                             'curriculum length, logged (for the Neural GPU with '
+                             'pictures of its state).', low=1)
   jit: bool = setting(False, 'Compile the training step with XLA.')
   eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
                               'training (default: max_length and 10*(max_length-1)+1).')
@@ -102,6 +137,12 @@ class Config:
       if not _in_range(value, meta):
         raise ValueError(f'--{field.name}={value} is out of range; valid: '
                          f'{_describe_range(meta)}')
+    foreign = self.foreign_settings()
+    if foreign:
+      raise ValueError(f'--{foreign[0]} {belongs_to(foreign[0])}, not of --model={self.model}')
+    if self.bidirectional and self.rnn_form != 'seq2seq':
+      raise ValueError('--bidirectional needs --rnn_form=seq2seq: a read_write network '
+                       'writes as it reads, so it cannot read ahead')
     try:
       task = tasks.get(self.task)
     except ValueError as error:
@@ -111,6 +152,12 @@ class Config:
                        f'holds no length {self.task} can take ({task.describe_lengths()})')
     self.lengths_to_report()
     return self
+
+  def foreign_settings(self) -> list[str]:
+    """Settings changed from their defaults that belong to another model."""
+    return [f.name for f in dataclasses.fields(self)
+            if f.metadata['models'] and self.model not in f.metadata['models']
+            and getattr(self, f.name) != f.default]
 
   def lengths_to_report(self) -> list[int]:
     """--eval_lengths as a list; by default max_length and ten times as many symbols
@@ -144,6 +191,12 @@ class Config:
     return [f'{f.name} ({getattr(other, f.name)!r} -> {getattr(self, f.name)!r})'
             for f in dataclasses.fields(self)
             if f.name not in ignore and getattr(self, f.name) != getattr(other, f.name)]
+
+
+def belongs_to(name: str) -> str:
+  """'is a setting of --model=ngpu' for a field that belongs to some models only."""
+  models = {f.name: f.metadata['models'] for f in dataclasses.fields(Config)}[name]
+  return 'is a setting of ' + ' and '.join(f'--model={m}' for m in models)
 
 
 def _in_range(value, meta) -> bool:

@@ -15,6 +15,9 @@ import tasks
 # state alive (gates, candidate, convolution buffers), measured with --maps=24.
 ACTIVATION_BUDGET = 256 * 2**20
 STATE_COPIES = 12
+# An LSTM or GRU layer holds, per input position, its inputs' projections (up to 4
+# gates), its states and its outputs, for the read and the write steps: about 16 vectors.
+RECURRENT_COPIES = 16
 MAX_BATCH = 64
 # Work per example grows with length²; a batch holds at most about as much work as 64
 # examples of length 401 (seconds on 2 cores) so that progress shows every few seconds.
@@ -28,7 +31,9 @@ def held_out(task, length: int, count: int, split: str = 'test', seed: int = 0):
 
 
 def batch_size(config, length: int) -> int:
-  per_example = length * config.height * config.maps * 4 * STATE_COPIES
+  per_position = (config.height * config.maps * STATE_COPIES if config.model == 'ngpu'
+                  else config.units * RECURRENT_COPIES * (1 + config.bidirectional))
+  per_example = length * per_position * 4
   return int(max(1, min(MAX_BATCH, ACTIVATION_BUDGET // per_example,
                         MAX_BATCH_WORK // length**2)))
 
@@ -81,11 +86,12 @@ class Progress:
             f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)
 
 
-def evaluate_lengths(predict, task, config, lengths, count: int,
-                     progress: bool = False) -> list[dict]:
-  """Per length: accuracy on `count` test examples, a few failures decoded, and the
-  accuracy on each of the task's hard-input suites."""
-  sets = {length: {'random': held_out(task, length, count), **task.hard_inputs(length)}
+def evaluate_lengths(predict, task, config, lengths, count: int, progress: bool = False,
+                     suites: bool = True) -> list[dict]:
+  """Per length: accuracy on `count` test examples, a few failures decoded, and (unless
+  suites is False) the accuracy on each of the task's hard-input suites."""
+  sets = {length: {'random': held_out(task, length, count),
+                   **(task.hard_inputs(length) if suites else {})}
           for length in lengths}
   meter = Progress(sum(len(x) * length**2 for length, named in sets.items()
                        for x, _ in named.values())) if progress else None

@@ -19,6 +19,8 @@ PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much pe
 # every one at ten times the longest training length: one perfect validation of 64
 # examples let through a model still wrong on 13% of length-401 inputs.
 SOLVED_STREAK = 3
+# Why a run finished, kept in its checkpoints so that running it again does not train on.
+RUNNING, SOLVED, STOPPED_EARLY = 0, 1, 2
 
 
 class TrainState(tf.Module):
@@ -39,6 +41,9 @@ class TrainState(tf.Module):
     self.best_loss = tf.Variable(math.inf, trainable=False)
     # Sequence errors of the latest batches at the curriculum length; -1 = none yet.
     self.recent_errors = tf.Variable(tf.fill([CURRICULUM_WINDOW], -1.0), trainable=False)
+    self.since_best = tf.Variable(0, trainable=False)  # validations without a new best
+    self.finished = tf.Variable(RUNNING, trainable=False)
+    self.seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False)  # training wall time
 
 
 class Trainer:
@@ -60,6 +65,7 @@ class Trainer:
         self._train_step, jit_compile=config.jit,
         input_signature=[ids, ids, tf.TensorSpec([2], tf.int32), scalar, scalar, scalar])
     self.predict = models.predictor(self.model)
+    self.draws_state = hasattr(self.model, 'trace')  # the Neural GPU's state pictures
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.writer = tf.summary.create_file_writer(str(self.workdir))
 
@@ -70,17 +76,21 @@ class Trainer:
       self.checkpoint.restore(manager.latest_checkpoint).expect_partial()
     return int(self.state.step)
 
+  def restore_best_weights(self) -> None:
+    """The model's weights from the best checkpoint; the training state stays."""
+    if self.best.latest_checkpoint:
+      tf.train.Checkpoint(model=self.model).restore(self.best.latest_checkpoint).expect_partial()
+
   def _loss(self, inputs, targets):
-    logits = self.model(inputs)[0]
-    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(targets, logits))
+    # Teacher-forced for models that take targets: the loss of the answer as trained.
+    return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
   def _train_step(self, inputs, targets, seed, lr, pull, noise_std):
     c, model = self.config, self.model
     with tf.GradientTape() as tape:
-      logits, saturation = model(inputs, training=True,
+      logits, saturation = model(inputs, training=True, targets=targets,
                                  seed=tf.random.experimental.stateless_fold_in(seed, 0))
-      loss = tf.reduce_mean(
-          tf.nn.sparse_softmax_cross_entropy_with_logits(targets, logits))
+      loss = model.loss(logits, targets)
       total = loss + c.saturation_cost * saturation
       if c.relax_sets > 1:
         total += pull * model.relaxation_distance()
@@ -88,25 +98,31 @@ class Trainer:
         tape.gradient(total, model.trainable_variables), c.max_grad_norm, noise_std,
         tf.random.experimental.stateless_fold_in(seed, 1))
     self.adam.apply(grads, model.trainable_variables, lr)
-    correct = tf.equal(tf.argmax(logits, -1, tf.int32), targets)
+    correct = tf.equal(model.predictions(logits), targets)
     return {'loss': loss, 'grad_norm': grad_norm, 'saturation': saturation,
             'symbol_accuracy': tf.reduce_mean(tf.cast(correct, tf.float32)),
             'sequence_accuracy': tf.reduce_mean(
                 tf.cast(tf.reduce_all(correct, axis=1), tf.float32))}
 
   def train(self) -> int:
-    """Trains until max_steps or until solved at max_length; returns the final step."""
+    """Trains until max_steps, until solved at max_length or until early stopping;
+    returns the final step, with the model's weights those of the best checkpoint."""
     c, s = self.config, self.state
     step = self.restore()
+    if int(s.finished) != RUNNING:
+      print(f'{self.workdir} finished at step {step} '
+            f'({"solved" if int(s.finished) == SOLVED else "early stopping"})', flush=True)
     steps_run, start_time = 0, time.time()  # for the rate: a roll-back moves step back
-    while step < c.max_steps:
+    self.clock = start_time
+    while step < c.max_steps and int(s.finished) == RUNNING:
       rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
       inputs, targets, length = data.training_batch(
           self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
           c.hard_fraction)
-      pull = 0.0 if bool(self.model.merged) else float(s.pull)
+      relaxing = c.relax_sets > 1 and not bool(self.model.merged)
       metrics = {k: float(v) for k, v in self.train_step(
-          inputs, targets, tf.constant([c.seed, step], tf.int32), float(s.lr), pull,
+          inputs, targets, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
+          float(s.pull) if relaxing else 0.0,
           optim.gradient_noise_std(c.grad_noise, step)).items()}
       step = int(s.step.assign_add(1))
       steps_run += 1
@@ -122,13 +138,31 @@ class Trainer:
       if step % c.eval_every == 0 or step == c.max_steps:
         solved = self.validate(step)
         step = int(s.step)  # a roll-back moves it back
+        stop_early = 0 < c.early_stopping <= int(s.since_best)
+        s.finished.assign(SOLVED if solved else STOPPED_EARLY if stop_early else RUNNING)
+        self.count_time()
         self.checkpoints.save(step)
         if solved:
           print(f'solved at step {step}: every validation sequence right at lengths '
                 f'{c.max_length} and {self.beyond_length()} {SOLVED_STREAK} times in a '
                 f'row, then at length {self.config.far_length()}', flush=True)
-          break
+        elif stop_early:
+          print(f'stopped early at step {step}: no new best checkpoint in '
+                f'{c.early_stopping} validations', flush=True)
+    self.count_time()
+    self.restore_best_weights()
     return step
+
+  def count_time(self) -> None:
+    """Adds the wall time since the last call to the run's training time."""
+    now = time.time()
+    self.state.seconds.assign_add(now - self.clock)
+    self.clock = now
+
+  def learning_rate(self, step: int) -> float:
+    """The rate of the plateau schedule, times the exponential decay if there is one."""
+    half_life = self.config.lr_half_life
+    return float(self.state.lr) * (0.5 ** (step / half_life) if half_life else 1.0)
 
   def maybe_advance_curriculum(self):
     c, s = self.config, self.state
@@ -175,7 +209,10 @@ class Trainer:
     if (target, beyond) >= (float(s.best_accuracy), float(s.best_beyond_accuracy)):
       s.best_accuracy.assign(target)
       s.best_beyond_accuracy.assign(beyond)
+      s.since_best.assign(0)
       self.best.save(step)
+    else:
+      s.since_best.assign_add(1)
     # Progress is a new low of the loss on fixed validation examples. The training loss
     # found new lows by noise alone, so the rate never came down (the model swung between
     # 87% and 100% at length 41 for thousands of steps); validation accuracy stops at
@@ -187,7 +224,7 @@ class Trainer:
     if int(s.stalls) >= c.lr_patience:
       s.lr.assign(s.lr * c.lr_decay)
       s.stalls.assign(0)
-    record = {'step': step, 'curriculum_length': curriculum, 'lr': float(s.lr),
+    record = {'step': step, 'curriculum_length': curriculum, 'lr': self.learning_rate(step),
               'validation/curriculum_loss': loss,
               **{f'validation/{k}_{m}': v[m] for k, v in results.items()
                  for m in ('symbol_accuracy', 'sequence_accuracy')}}
@@ -201,8 +238,8 @@ class Trainer:
     return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)
 
   def probe(self, step: int) -> None:
-    """Logs a quick look at generalization (2 and 10 times the curriculum length) and
-    pictures of the state through the steps on a validation example."""
+    """Logs a quick look at generalization (2 and 10 times the curriculum length) and,
+    for the Neural GPU, pictures of the state through the steps on a validation example."""
     curriculum = int(self.state.curriculum_length)
     record = {'step': step}
     for times in (2, 10):
@@ -212,6 +249,8 @@ class Trainer:
       record.update({f'probe/{times}x_{m}': result[m]
                      for m in ('symbol_accuracy', 'sequence_accuracy')})
     self.write(record)
+    if not self.draws_state:
+      return
     example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
     with self.writer.as_default(step=step):
       for name, panel in visualize.panels(self.model, example).items():
@@ -237,22 +276,27 @@ class Trainer:
     Long-length Neural GPU training can blow up (a gradient spike, then every sequence
     wrong); decaying the rate on a plateau would take many validations to notice.
     """
-    best, lr = float(self.state.best_accuracy), float(self.state.lr)
+    best, lr, seconds = (float(self.state.best_accuracy), float(self.state.lr),
+                         float(self.state.seconds))
     self.restore(best=True)
+    self.state.seconds.assign(seconds)  # time spent is not undone
     # Lower than the rate that diverged, not the one saved with the checkpoint: the
     # data stream replays by step, so the saved rate would diverge the same way again.
     self.state.lr.assign(min(lr, float(self.state.lr)) * self.config.lr_decay)
     print(f'  step {step}: validation sequence accuracy {evaluate.floor_percent(accuracy)} '
           f'fell below half the best ({evaluate.floor_percent(best)}); back to step '
-          f'{int(self.state.step)} with learning rate {float(self.state.lr):.2g}', flush=True)
+          f'{int(self.state.step)} with learning rate '
+          f'{self.learning_rate(int(self.state.step)):.2g}', flush=True)
     self.write({'step': step, 'rolled_back_to': int(self.state.step),
-                'lr': float(self.state.lr)})
+                'lr': self.learning_rate(int(self.state.step))})
 
   def log(self, step, metrics, rate):
     s = self.state
+    self.count_time()
     eta = (self.config.max_steps - step) / max(rate, 1e-9)
     record = {'step': step, 'curriculum_length': int(s.curriculum_length),
-              'lr': float(s.lr), 'pull': float(s.pull),
+              'lr': self.learning_rate(step), 'pull': float(s.pull),
+              'train_seconds': float(s.seconds),
               **{f'train/{k}': v for k, v in metrics.items()}}
     self.write(record)
     print(f'step {step}/{self.config.max_steps}  length {int(s.curriculum_length)}  '

@@ -8,6 +8,21 @@ from neuralgpu.config import Config
 def prepare(workdir: Path, config: Config) -> None:
   """Creates workdir and writes config.json; ValueError (and no change) if the workdir
   is unusable or holds a run whose settings differ."""
+  check(workdir, config)
+  workdir = Path(workdir)
+  try:
+    workdir.mkdir(parents=True, exist_ok=True)
+    if not os.access(workdir, os.W_OK):
+      raise PermissionError('not writable')
+    config.save(workdir / 'config.json')
+  except OSError as error:
+    raise ValueError(f'--workdir={workdir} cannot be written ({error}); give a writable '
+                     'directory') from None
+
+
+def check(workdir: Path, config: Config) -> None:
+  """ValueError if workdir is a file or holds a run whose settings differ; changes
+  nothing."""
   workdir = Path(workdir)
   if workdir.exists() and not workdir.is_dir():
     raise ValueError(f'--workdir={workdir} is a file; give a directory (new or a run to resume)')
@@ -18,14 +33,6 @@ def prepare(workdir: Path, config: Config) -> None:
       raise ValueError(f'--workdir={workdir} holds a run with other settings: '
                        f'{"; ".join(differences)}. Resume with the same settings or use '
                        'a new --workdir')
-  try:
-    workdir.mkdir(parents=True, exist_ok=True)
-    if not os.access(workdir, os.W_OK):
-      raise PermissionError('not writable')
-    config.save(config_path)
-  except OSError as error:
-    raise ValueError(f'--workdir={workdir} cannot be written ({error}); give a writable '
-                     'directory') from None
 
 
 def load_config(workdir: Path) -> Config:

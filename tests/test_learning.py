@@ -1,15 +1,24 @@
-"""The Neural GPU really learns: binary addition at short lengths, exactly, on held-out
-examples. Fixed seed; 72–76 s in three timed runs on 2 CPU cores (budget: 5 minutes).
+"""The models really learn, on held-out examples, with fixed seeds.
 
-At these lengths the model fits but does not yet generalize to longer inputs; that needs
-training up to length 41 (see the README)."""
+The Neural GPU: binary addition at short lengths, exactly; 72–76 s in three timed runs on
+2 CPU cores (budget: 5 minutes). At these lengths the model fits but does not yet
+generalize to longer inputs; that needs training up to length 41 (see the README).
+
+Each LSTM and GRU baseline, in both forms: copy and reverse up to length 5, 10–25 s
+each. Over seeds 0, 1 and 2 every one of the 24 runs got at least 98.4% of the 512
+held-out sequences right (most 100%); the test asks for 95%.
+"""
+import pytest
+
 import tasks
 from neuralgpu import evaluate
 from neuralgpu.config import Config
 from neuralgpu.train import Trainer
 
-SHORT_BADD = Config(task='badd', maps=24, hard_fraction=0.0, max_length=11, max_steps=2400, eval_every=100,
-                    log_every=500, seed=0)
+SHORT_BADD = Config(task='badd', maps=24, hard_fraction=0.0, max_length=11, max_steps=2400,
+                    eval_every=100, log_every=500, seed=0)
+SHORT_SEQUENCES = dict(units=64, min_length=1, max_length=5, max_steps=2000, lr_half_life=500,
+                       eval_every=100, log_every=1000, probe_every=2000, seed=0)
 
 
 def test_badd_gets_every_held_out_sequence_right(tmp_path):
@@ -20,3 +29,16 @@ def test_badd_gets_every_held_out_sequence_right(tmp_path):
   inputs, targets = evaluate.held_out(tasks.get('badd'), 11, 512)
   result = evaluate.accuracy(trainer.predict, inputs, targets)
   assert result['sequence_accuracy'] == 1.0, result
+
+
+@pytest.mark.parametrize('task', ['copy', 'reverse'])
+@pytest.mark.parametrize('form', ['read_write', 'seq2seq'])
+@pytest.mark.parametrize('model', ['lstm', 'gru'])
+def test_baselines_learn_copy_and_reverse_at_short_lengths(tmp_path, model, form, task):
+  config = Config(task=task, model=model, rnn_form=form, **SHORT_SEQUENCES).validate()
+  trainer = Trainer(config, tmp_path)
+  trainer.train()  # ends with the weights of the best checkpoint
+  # Half of the 1,024 possible inputs of length 5, from the test split.
+  inputs, targets = evaluate.held_out(tasks.get(task), 5, 512)
+  result = evaluate.accuracy(trainer.predict, inputs, targets)
+  assert result['sequence_accuracy'] >= 0.95, result

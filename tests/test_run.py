@@ -19,7 +19,8 @@ def test_helpfull_lists_every_hyperparameter_flag():
   for flag in ('maps', 'height', 'kernel_width', 'kernel_height', 'layers', 'cutoff',
                'dropout', 'grad_noise', 'batch_size', 'lr', 'task', 'model', 'workdir',
                'seed', 'max_steps', 'experiment', 'flagfile', 'relax_sets', 'hard_gates',
-               'diagonal_gates', 'saturation_cost', 'jit', 'mode', 'input'):
+               'diagonal_gates', 'saturation_cost', 'jit', 'mode', 'input', 'rnn_form',
+               'units', 'bidirectional', 'max_grad_norm', 'lr_half_life', 'early_stopping'):
     assert f'--{flag}:' in result.stdout or f'--[no]{flag}:' in result.stdout, flag
 
 
@@ -53,6 +54,11 @@ def test_examples_mode_prints_decoded_examples_of_the_task():
     (['--nosuchflag'], ['nosuchflag']),
     (['stray'], ['stray', '--flag']),
     (['--mode=decode', '--input=1+1'], ['--workdir']),
+    (['--model=lstm'], ['--experiment=smoke', '--maps', '--model=ngpu', 'badd_lstm']),
+    (['--units=64'], ['--units', '--model=lstm', 'not of --model=ngpu']),
+    (['--experiment=badd_gru', '--cutoff=1.5'], ['--cutoff', '--model=ngpu', '--model=gru']),
+    (['--experiment=badd_lstm', '--bidirectional'], ['--bidirectional', '--rnn_form=seq2seq']),
+    (['--experiment=badd_gru', '--rnn_form=attention'], ['--rnn_form', 'seq2seq']),
 ])
 def test_impossible_settings_stop_before_any_work(tmp_path, args, must_mention):
   workdir = tmp_path / 'never'

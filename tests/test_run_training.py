@@ -183,3 +183,19 @@ def test_decode_refuses_input_the_task_cannot_encode(trained):
     result = run('--mode=decode', f'--workdir={workdir}', f'--input={bad}')
     assert result.returncode == 2 and '--input' in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_baseline_runs_through_the_same_commands(tmp_path):
+  workdir = tmp_path / 'gru'
+  result = run('--experiment=badd_gru_seq2seq', f'--workdir={workdir}', '--units=8',
+               '--max_length=9', '--max_steps=20', '--eval_every=10', '--probe_every=10',
+               '--eval_examples=8', '--bidirectional')
+  assert result.returncode == 0, result.stderr
+  assert '| 9 | 8 |' in result.stdout and '| 81 | 8 |' in result.stdout
+  assert 'probe/10x_sequence_accuracy' in set().union(*metrics(workdir))
+  assert (workdir / 'eval' / 'generalization.png').exists()
+  decoded = run('--mode=decode', f'--workdir={workdir}', '--input=1011+110')
+  assert decoded.returncode == 0 and 'true:   10001' in decoded.stdout, decoded.stderr
+  refused = run('--mode=visualize', f'--workdir={workdir}', '--input=1011+110')
+  assert refused.returncode == 2 and '--model=gru' in refused.stderr
+  assert len(refused.stderr.strip().splitlines()) == 1

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from neuralgpu.config import Config
-from neuralgpu.train import CURRICULUM_WINDOW, SOLVED_STREAK, Trainer
+from neuralgpu.train import CURRICULUM_WINDOW, SOLVED_STREAK, STOPPED_EARLY, Trainer
 
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=5, max_steps=10)
@@ -151,3 +151,53 @@ def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tm
   trainer.predict = wrong_beyond(task, far)  # right up to twice max_length only
   assert not trainer.validate(4)
   assert int(trainer.state.solved_streak) == 0  # the far check failed and reset it
+
+
+def right_on_every(n, task):
+  """A stand-in model right on every n-th example of a batch, wrong on the others."""
+  def predict(inputs):
+    answers = task.targets(inputs)
+    wrong = np.arange(len(inputs)) % n != 0
+    answers[wrong] = 1 - answers[wrong]
+    return answers
+  return predict
+
+
+def test_early_stopping_ends_the_run_with_the_best_weights_and_it_stays_finished(tmp_path):
+  config = dataclasses.replace(TINY, eval_every=1, early_stopping=2, max_steps=50)
+  trainer = Trainer(config, tmp_path)
+  # A third right at the first validation, then a quarter: no new best after step 1 (and
+  # below the half that would count as a collapse and roll back).
+  trainer.predict = lambda inputs: right_on_every(3 if int(trainer.state.step) <= 1 else 4,
+                                                  trainer.task)(inputs)
+  assert trainer.train() == 3
+  assert int(trainer.state.finished) == STOPPED_EARLY and float(trainer.state.seconds) > 0
+  best = Trainer(config, tmp_path)
+  assert best.restore(best=True) == 1
+  for a, b in zip(best.model.variables, trainer.model.variables):
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+  again = Trainer(config, tmp_path)
+  assert again.train() == 3  # a finished run does not train on
+
+
+def test_exponential_decay_halves_the_rate_every_half_life(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, lr_half_life=100), tmp_path)
+  assert trainer.learning_rate(0) == pytest.approx(TINY.lr)
+  assert trainer.learning_rate(100) == pytest.approx(TINY.lr / 2)
+  assert trainer.learning_rate(250) == pytest.approx(TINY.lr / 2**2.5)
+  trainer.state.lr.assign(TINY.lr / 4)  # with a plateau decay on top
+  assert trainer.learning_rate(100) == pytest.approx(TINY.lr / 8)
+  assert Trainer(TINY, tmp_path / 'off').learning_rate(10**6) == pytest.approx(TINY.lr)
+
+
+def test_a_baseline_trains_through_the_same_loop_and_resumes_exactly(tmp_path):
+  config = dataclasses.replace(TINY, model='gru', rnn_form='seq2seq', maps=Config.maps,
+                               height=Config.height, units=8, dropout=0.2, max_steps=10)
+  straight = Trainer(config, tmp_path / 'straight')
+  assert straight.train() == 10
+  Trainer(dataclasses.replace(config, max_steps=5), tmp_path / 'resumed').train()
+  resumed = Trainer(config, tmp_path / 'resumed')
+  assert resumed.train() == 10
+  for a, b in zip(straight.model.variables, resumed.model.variables):
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+  assert straight.best.latest_checkpoint and not straight.draws_state

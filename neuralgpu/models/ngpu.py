@@ -10,13 +10,8 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu.models import gates
-
-
-def orthogonal(rng: np.random.Generator, fan_in: int, fan_out: int) -> np.ndarray:
-  """A [fan_in, fan_out] matrix with orthonormal rows or columns."""
-  q, r = np.linalg.qr(rng.standard_normal((max(fan_in, fan_out), min(fan_in, fan_out))))
-  q *= np.sign(np.diag(r))  # makes the distribution uniform over orthogonal matrices
-  return (q if fan_in >= fan_out else q.T).astype(np.float32)
+from neuralgpu.models.base import Model
+from neuralgpu.models.initializers import orthogonal
 
 
 class CGRU(tf.Module):
@@ -75,7 +70,7 @@ def dropout_rate(config, length):
   return config.dropout * scale
 
 
-class NeuralGPU(tf.Module):
+class NeuralGPU(Model):
 
   def __init__(self, config, vocab_size: int, name='neural_gpu'):
     super().__init__(name=name)
@@ -91,10 +86,11 @@ class NeuralGPU(tf.Module):
     # Relaxation ends by merging the sets; from then on only set 0 is used.
     self.merged = tf.Variable(config.relax_sets == 1, trainable=False, name='merged')
 
-  def __call__(self, inputs, training=False, seed=None):
+  def __call__(self, inputs, training=False, seed=None, targets=None):
     """inputs [batch, length] int32 -> (logits [batch, length, vocab], saturation).
 
-    seed: a [2] int tensor for the dropout masks, required when training.
+    seed: a [2] int tensor for the dropout masks, required when training. The answer
+    is read from the final state, so targets are not used.
     """
     c = self.config
     steps = tf.shape(inputs)[1] * c.steps_per_symbol

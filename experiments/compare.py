@@ -1,0 +1,156 @@
+"""The Neural GPU against the LSTM and GRU baselines, under one protocol.
+
+    python -m experiments.compare --task=badd
+
+trains the task's Neural GPU preset and its four baselines (`badd`, `badd_lstm`,
+`badd_lstm_seq2seq`, `badd_gru`, `badd_gru_seq2seq`) into
+workdirs/compare_badd/PRESET_seedS with the same trainer, data and curriculum, then tests
+the best checkpoint of each on the same held-out examples at 1, 2, 10 and 100 times the
+training length, and writes comparison.md and comparison.json beside them. Running it
+again resumes unfinished runs and reuses finished runs and their results.
+"""
+import dataclasses
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
+# pylint: disable=wrong-import-position
+from absl import app, flags, logging
+
+import tasks
+from experiments import presets
+from neuralgpu import workdir as workdirs
+from neuralgpu.config import Config
+from neuralgpu.evaluate import floor_percent
+# pylint: enable=wrong-import-position
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string('task', 'badd', 'Compare the presets of this task: TASK (the Neural '
+                    'GPU) and TASK_lstm, TASK_lstm_seq2seq, TASK_gru, TASK_gru_seq2seq.')
+flags.DEFINE_list('experiments', [], 'Presets to compare instead (one task, one training '
+                  'length).')
+flags.DEFINE_list('seeds', ['0'], 'Seeds to train each preset with.')
+flags.DEFINE_list('times', ['1', '2', '10', '100'], 'Test lengths, as multiples of the '
+                  "training length's symbols (41 -> 81, 401, 4001 for 2, 10, 100).")
+flags.DEFINE_integer('eval_examples', 64, 'Held-out test examples per length.')
+flags.DEFINE_integer('max_steps', None, "Every run's training budget instead of the "
+                     "presets' (for a comparison within a time budget).")
+flags.DEFINE_string('root', None, 'Where the runs and the comparison go (default: '
+                    'workdirs/compare_TASK).')
+
+NAMES = {'ngpu': 'Neural GPU', 'lstm': 'LSTM', 'gru': 'GRU'}
+FORMS = {'read_write': 'read-then-write', 'seq2seq': 'encoder-decoder + attention'}
+
+
+def fail(message: str) -> None:
+  print(f'experiments.compare: error: {message}', file=sys.stderr)
+  sys.exit(2)
+
+
+def int_list(name: str, values) -> list[int]:
+  try:
+    numbers = [int(v) for v in values]
+  except ValueError:
+    numbers = []
+  if not numbers or min(numbers) < 0 or (name == 'times' and min(numbers) < 1):
+    fail(f'--{name}={",".join(values)} is not valid; give comma-separated integers '
+         f'>= {1 if name == "times" else 0}')
+  return numbers
+
+
+def line_up(task: str) -> list[str]:
+  """The presets compared for a task: its Neural GPU and its four baselines."""
+  return [task] + [f'{task}_{m}{form}' for m in ('lstm', 'gru') for form in ('', '_seq2seq')]
+
+
+def plan():
+  """[(preset, seed, config, workdir)], test lengths; everything checked before work."""
+  names = FLAGS.experiments or line_up(FLAGS.task)
+  missing = sorted(set(names) - set(presets.PRESETS))
+  if not FLAGS.experiments and missing:
+    complete = [t for t in presets.PRESETS if set(line_up(t)) <= set(presets.PRESETS)]
+    fail(f'--task={FLAGS.task} lacks the presets {", ".join(missing)}; tasks that have '
+         f'them all: {", ".join(complete)} (or name presets with --experiments)')
+  seeds, times = int_list('seeds', FLAGS.seeds), int_list('times', FLAGS.times)
+  if FLAGS.eval_examples < 1:
+    fail(f'--eval_examples={FLAGS.eval_examples} is not valid; give an integer >= 1')
+  root = Path(FLAGS.root or f'workdirs/compare_{FLAGS.task}')
+  runs = []
+  try:
+    for name in names:
+      for seed in seeds:
+        values = {**dataclasses.asdict(Config()), **presets.get(name), 'seed': seed}
+        if FLAGS.max_steps is not None:
+          values['max_steps'] = FLAGS.max_steps
+        runs.append((name, seed, Config(**values).validate(), root / f'{name}_seed{seed}'))
+    shapes = {(config.task, config.max_length) for _, _, config, _ in runs}
+    if len(shapes) > 1:
+      raise ValueError(f'--experiments {", ".join(names)} train on different tasks or '
+                       'lengths; compare presets of one task and one max_length')
+    task, max_length = shapes.pop()
+    for _, _, config, workdir in runs:  # all of them before any is written
+      workdirs.check(workdir, config)
+    for _, _, config, workdir in runs:
+      workdirs.prepare(workdir, config)
+  except ValueError as error:
+    fail(str(error))
+  task = tasks.get(task)
+  return runs, [task.scaled_length(max_length, t) for t in times], times, root
+
+
+def model_name(config) -> str:
+  if config.model == 'ngpu':
+    return NAMES['ngpu']
+  bidirectional = ', bidirectional' if config.bidirectional else ''
+  return f'{NAMES[config.model]} {FORMS[config.rnn_form]}{bidirectional}'
+
+
+def table(results, lengths, times) -> str:
+  header = (['preset', 'model', 'seed', 'training steps', 'curriculum reached',
+             'training time'] +
+            [f'length {n} ({t}×)' for n, t in zip(lengths, times)])
+  lines = ['| ' + ' | '.join(header) + ' |', '|---|---|' + '---:|' * (len(header) - 2)]
+  for r in results:
+    cells = [r['preset'], r['model'], str(r['seed']), f'{r["steps"]:,} ({r["stopped"]})',
+             str(r['curriculum_length']), f'{r["train_seconds"]:,.0f} s']
+    cells += [f'{floor_percent(row["sequence_accuracy"])} ({row["sequences_correct"]}/'
+              f'{row["examples"]})' for row in r['rows']]
+    lines.append('| ' + ' | '.join(cells) + ' |')
+  return '\n'.join(lines)
+
+
+def main(argv):
+  if len(argv) > 1:
+    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
+  logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
+  runs, lengths, times, root = plan()
+  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
+  results = []
+  for name, seed, config, workdir in runs:
+    print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
+    trained = commands.train_only(config, workdir)
+    scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
+    results.append({'preset': name, 'model': model_name(config), 'seed': seed,
+                    'workdir': str(workdir), **trained, **scores,
+                    'config': dataclasses.asdict(config)})
+  summary = table(results, lengths, times)
+  (root / 'comparison.md').write_text(
+      f'Sequence accuracy of the best checkpoint on {FLAGS.eval_examples} held-out test '
+      f'examples per length.\n\n{summary}\n')
+  (root / 'comparison.json').write_text(json.dumps(results, indent=2) + '\n')
+  print(f'\n{summary}\n\nwritten to {root / "comparison.md"}')
+
+
+def parse_flags(argv):
+  try:
+    return FLAGS(argv)
+  except flags.Error as error:
+    fail(str(error))
+  except SystemExit as done:  # absl exits 1 after printing --help
+    sys.exit(0 if done.code == 1 else done.code)
+
+
+if __name__ == '__main__':
+  app.run(main, flags_parser=parse_flags)

@@ -1,0 +1,60 @@
+"""What every model offers the trainer and evaluation, so they have one code path.
+
+A model maps int32 inputs [batch, length] to logits [batch, length, vocab] (targets are
+as long as inputs), and says which target positions its loss counts and how its
+predictions are read.
+"""
+import tensorflow as tf
+
+from tasks.base import PAD
+
+
+class Model(tf.Module):
+
+  def __call__(self, inputs, training=False, seed=None, targets=None):
+    """-> (logits [batch, length, vocab], auxiliary loss). seed: a [2] int tensor for
+    dropout, required when training. targets: for models that condition on the answer
+    so far (teacher forcing); ignored by the others."""
+    raise NotImplementedError
+
+  def loss_weights(self, targets):
+    """[batch, length] weights of the positions in the loss: every one by default
+    (padding after the answer is part of the answer)."""
+    return tf.ones_like(targets, tf.float32)
+
+  def predictions(self, logits):
+    """Predicted ids [batch, length] from logits."""
+    return tf.argmax(logits, -1, tf.int32)
+
+  def loss(self, logits, targets):
+    """Mean cross-entropy over the positions loss_weights counts."""
+    weights = self.loss_weights(targets)
+    cross_entropy = tf.nn.sparse_softmax_cross_entropy_with_logits(targets, logits)
+    return tf.reduce_sum(cross_entropy * weights) / tf.reduce_sum(weights)
+
+  def predict(self, inputs):
+    return self.predictions(self(inputs)[0])
+
+
+def through_end(targets):
+  """1 up to and including the first padding position (the end of the answer), 0 after:
+  models that stop at the end need not learn what comes after it."""
+  before = tf.cumsum(tf.cast(tf.equal(targets, PAD), tf.int32), axis=1, exclusive=True)
+  return tf.cast(tf.equal(before, 0), tf.float32)
+
+
+def pad_after_end(ids):
+  """Everything after the first predicted padding becomes padding: the model's end
+  marker ends the answer, as the loss of `through_end` assumes."""
+  return tf.where(through_end(ids) > 0, ids, PAD)
+
+
+class EndsAtPadding(Model):
+  """A model that writes the answer, then the padding symbol as its end marker: its
+  loss stops after the marker and its predictions are padding from the marker on."""
+
+  def loss_weights(self, targets):
+    return through_end(targets)
+
+  def predictions(self, logits):
+    return pad_after_end(super().predictions(logits))
