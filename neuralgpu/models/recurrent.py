@@ -10,10 +10,11 @@ import tensorflow as tf
 from neuralgpu.models.initializers import glorot, orthogonal
 
 
-class LSTMCell(tf.Module):
-  """Hochreiter & Schmidhuber's LSTM with a forget gate; state (h, c)."""
+class Cell(tf.Module):
+  """What the LSTM and GRU cells share: `gates` blocks of `units`, an input kernel, an
+  orthogonal recurrent kernel per block, a bias."""
 
-  gates = 4
+  gates: int
 
   def __init__(self, input_size: int, units: int, rng: np.random.Generator, name: str):
     super().__init__(name=name)
@@ -25,17 +26,26 @@ class LSTMCell(tf.Module):
     self.bias = tf.Variable(self.initial_bias(), name='bias')
 
   def initial_bias(self):
-    bias = np.zeros(self.gates * self.units, np.float32)
+    return np.zeros(self.gates * self.units, np.float32)
+
+  def project(self, inputs):
+    """The input's share of every gate: [..., features] -> [..., gates * units]."""
+    return tf.tensordot(inputs, self.kernel, 1) + self.bias
+
+
+class LSTMCell(Cell):
+  """Hochreiter & Schmidhuber's LSTM with a forget gate; state (h, c)."""
+
+  gates = 4
+
+  def initial_bias(self):
+    bias = super().initial_bias()
     bias[self.units:2 * self.units] = 1.0  # the forget gate starts open (Jozefowicz et al.)
     return bias
 
   def initial_state(self, batch):
     zeros = tf.zeros([batch, self.units])
     return (zeros, zeros)
-
-  def project(self, inputs):
-    """The input's share of every gate: [..., features] -> [..., gates * units]."""
-    return tf.tensordot(inputs, self.kernel, 1) + self.bias
 
   def step(self, projected, state):
     h, c = state
@@ -44,7 +54,7 @@ class LSTMCell(tf.Module):
     return (tf.sigmoid(o) * tf.tanh(c), c)
 
 
-class GRUCell(LSTMCell):
+class GRUCell(Cell):
   """Cho et al.'s GRU, the reset gate applied after the recurrent product (as cuDNN
   does, so that product is one matrix product per step); state (h,)."""
 
@@ -53,9 +63,6 @@ class GRUCell(LSTMCell):
   def __init__(self, input_size: int, units: int, rng: np.random.Generator, name: str):
     super().__init__(input_size, units, rng, name)
     self.recurrent_bias = tf.Variable(tf.zeros([self.gates * units]), name='recurrent_bias')
-
-  def initial_bias(self):
-    return np.zeros(self.gates * self.units, np.float32)
 
   def initial_state(self, batch):
     return (tf.zeros([batch, self.units]),)
