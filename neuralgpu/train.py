@@ -68,6 +68,7 @@ class Trainer:
     self.draws_state = hasattr(self.model, 'trace')  # the Neural GPU's state pictures
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.writer = tf.summary.create_file_writer(str(self.workdir))
+    self.clock = time.time()  # training time is counted from here to each count_time()
 
   def restore(self, best=False) -> int:
     """Restores the latest (or best) checkpoint if there is one; returns its step."""
@@ -292,11 +293,9 @@ class Trainer:
 
   def log(self, step, metrics, rate):
     s = self.state
-    self.count_time()
     eta = (self.config.max_steps - step) / max(rate, 1e-9)
     record = {'step': step, 'curriculum_length': int(s.curriculum_length),
               'lr': self.learning_rate(step), 'pull': float(s.pull),
-              'train_seconds': float(s.seconds),
               **{f'train/{k}': v for k, v in metrics.items()}}
     self.write(record)
     print(f'step {step}/{self.config.max_steps}  length {int(s.curriculum_length)}  '
@@ -305,6 +304,10 @@ class Trainer:
           f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)
 
   def write(self, record):
+    """Appends record, with the run's training time so far, to metrics.jsonl and
+    TensorBoard."""
+    self.count_time()
+    record = {**record, 'train_seconds': float(self.state.seconds)}
     with open(self.workdir / 'metrics.jsonl', 'a') as f:
       f.write(json.dumps(record) + '\n')
     with self.writer.as_default(step=record['step']):
