@@ -12,7 +12,6 @@ in one line on stderr and exit status 2.
 """
 import dataclasses
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
@@ -22,7 +21,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import workdir as workdirs
+from neuralgpu import cli, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -49,17 +48,7 @@ for _field in dataclasses.fields(Config):
 
 
 def fail(message: str) -> None:
-  print(f'run.py: error: {message}', file=sys.stderr)
-  sys.exit(2)
-
-
-def parse_flags(argv):
-  try:
-    return FLAGS(argv)
-  except flags.Error as error:
-    fail(str(error))
-  except SystemExit as done:  # absl exits 1 after printing --help/--helpfull
-    sys.exit(0 if done.code == 1 else done.code)
+  cli.fail('run.py', message)
 
 
 def config_from_flags() -> Config:
@@ -164,4 +153,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=parse_flags)
+  app.run(main, flags_parser=cli.flags_parser('run.py'))

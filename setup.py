@@ -21,7 +21,8 @@ setup(
     description='Neural GPUs and baselines that learn algorithms, with length-'
     'generalization evaluation',
     python_requires='>=3.10',
-    packages=find_packages(include=['neuralgpu*', 'tasks*', 'experiments*']),
+    packages=find_packages(
+        include=['neuralgpu*', 'tasks*', 'experiments*', 'benchmarks*']),
     install_requires=TENSORFLOW + [
         'numpy',
         'absl-py',

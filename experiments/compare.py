@@ -12,7 +12,6 @@ again resumes unfinished runs and reuses finished runs and their results.
 import dataclasses
 import json
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
@@ -21,7 +20,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import workdir as workdirs
+from neuralgpu import cli, workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
@@ -45,8 +44,7 @@ FORMS = {'read_write': 'read-then-write', 'seq2seq': 'encoder-decoder + attentio
 
 
 def fail(message: str) -> None:
-  print(f'experiments.compare: error: {message}', file=sys.stderr)
-  sys.exit(2)
+  cli.fail('experiments.compare', message)
 
 
 def int_list(name: str, values) -> list[int]:
@@ -143,14 +141,5 @@ def main(argv):
   print(f'\n{summary}\n\nwritten to {root / "comparison.md"}')
 
 
-def parse_flags(argv):
-  try:
-    return FLAGS(argv)
-  except flags.Error as error:
-    fail(str(error))
-  except SystemExit as done:  # absl exits 1 after printing --help
-    sys.exit(0 if done.code == 1 else done.code)
-
-
 if __name__ == '__main__':
-  app.run(main, flags_parser=parse_flags)
+  app.run(main, flags_parser=cli.flags_parser('experiments.compare'))

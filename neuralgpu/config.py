@@ -117,7 +117,12 @@ class Config:
   probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
                              'curriculum length, logged (for the Neural GPU with '
                              'pictures of its state).', low=1)
-  jit: bool = setting(False, 'Compile the training step with XLA.')
+  jit: bool = setting(False, 'Compile the training step with XLA (for GPUs: on CPUs '
+                      'XLA\'s convolutions are many times slower).')
+  compute_dtype: str = setting('float32', 'Number format of the Neural GPU\'s '
+                               'convolutions; weights and state stay float32. bfloat16: '
+                               'CPUs with AVX512_BF16, recent GPUs; float16: GPUs.',
+                               choices=('float32', 'bfloat16', 'float16'), models=NGPU)
   eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
                               'training (default: max_length and 10*(max_length-1)+1).')
   eval_examples: int = setting(128, 'Held-out examples per length in that report.', low=1)

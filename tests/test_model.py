@@ -176,3 +176,17 @@ def test_hard_fraction_of_a_batch_comes_from_the_hard_sampler():
   # The last 8 rows hold a run of propagate pairs drawn uniformly up to 40 digits long.
   run_lengths = longest_propagate_runs(task, inputs)
   assert np.mean(run_lengths[24:]) > 2 * np.mean(run_lengths[:24])
+
+
+@pytest.mark.parametrize('dtype', ['bfloat16', 'float16'])
+def test_reduced_precision_convolutions_keep_float32_weights_and_outputs(dtype):
+  inputs = np.random.default_rng(0).integers(1, 4, (2, 9))
+  model, reference = forward(SMALL, inputs)
+  low = NeuralGPU(dataclasses.replace(SMALL, compute_dtype=dtype), vocab_size=4)
+  for source, target in zip(model.variables, low.variables):
+    target.assign(source)
+  logits = low(tf.constant(inputs, tf.int32))[0].numpy()
+  assert logits.dtype == np.float32 and all(
+      v.dtype == tf.float32 for v in low.trainable_variables)
+  # bfloat16 keeps 8 bits of mantissa, float16 11: close to float32, yet not equal.
+  assert 0 < np.abs(logits - reference).max() < 0.1 * np.abs(reference).max()

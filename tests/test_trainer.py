@@ -201,3 +201,13 @@ def test_a_baseline_trains_through_the_same_loop_and_resumes_exactly(tmp_path):
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
   assert straight.best.latest_checkpoint and not straight.draws_state
+
+
+def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):
+  """One graph serves the whole curriculum: a retrace per length would cost seconds."""
+  config = dataclasses.replace(TINY, max_steps=40, batch_size=8)
+  trainer = Trainer(config, tmp_path)
+  trainer.state.curriculum_length.assign(9)  # batches mix lengths 3 to 9
+  trainer.train()
+  assert trainer.train_step.experimental_get_tracing_count() == 1
+  assert trainer.loss.experimental_get_tracing_count() == 1

@@ -1,0 +1,1 @@
+"""Speed and memory of the framework on this machine: `python -m benchmarks`."""

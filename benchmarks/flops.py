@@ -1,0 +1,18 @@
+"""Floating-point operations of a Neural GPU, counted analytically (convolutions only:
+they are nearly all of the work; gates, dropout and the read-out are left out)."""
+
+
+def forward(config, batch: int, length: int) -> int:
+  """One forward pass over `batch` inputs of `length` symbols: every step applies
+  `layers` CGRUs, each a gate convolution (2·maps outputs) and a candidate one (maps
+  outputs) over the batch × length × height state, 2 operations per multiply-add."""
+  positions = batch * length * config.height
+  multiply_adds = config.kernel_width * config.kernel_height * config.maps * 3 * config.maps
+  steps = length * config.steps_per_symbol
+  return 2 * multiply_adds * positions * config.layers * steps
+
+
+def training_step(config, batch: int, length: int) -> int:
+  """Forward and backward: the backward pass computes a convolution's gradient for its
+  input and for its kernel, each as costly as the convolution."""
+  return 3 * forward(config, batch, length)

@@ -1,0 +1,95 @@
+"""The benchmark's markdown summary, with each target and whether it is met."""
+from pathlib import Path
+
+PEAK_SHARE_TARGET = 0.7  # of the matrix-product peak, at the reference configuration
+SOLVE_SECONDS_TARGET = 15 * 60
+SOLVED_SEEDS_TARGET = 2
+EVAL_MEMORY_TARGET_MIB = 2048
+EVAL_MEMORY_LENGTH = 4001
+
+
+def cpu_name() -> str:
+  for line in Path('/proc/cpuinfo').read_text().splitlines():
+    if line.startswith('model name'):
+      return line.split(':', 1)[1].strip()
+  return 'unknown'
+
+
+def markdown(results: dict) -> str:
+  machine = results['machine']
+  lines = [f'# Benchmarks, {results["date"]}', '',
+           f'`{results["command"]}` on {machine["cpu"]}, {machine["cores"]} cores, '
+           f'TensorFlow {machine["tensorflow"]}.', '']
+  peak = results.get('peak_gflops')
+  if peak:
+    lines += [f'float32 matrix-product peak: {peak:.1f} GFLOP/s.', '']
+  if 'train' in results:
+    lines += ['## Neural GPU training step', '',
+              '| configuration | length | batch | maps | s/step | examples/s | GFLOP/s | '
+              'of the float32 peak |', '|---|---:|---:|---:|---:|---:|---:|---:|']
+    for r in results['train']:
+      share = f'{100 * r["gflops"] / peak:.1f}%' if peak else ''
+      lines.append(f'| {r["config"]} | {r["length"]} | {r["batch"]} | {r["maps"]} | '
+                   f'{r["seconds_per_step"]:.4f} | {r["examples_per_second"]:.1f} | '
+                   f'{r["gflops"]:.1f} | {share} |')
+    lines.append('')
+  if 'eval' in results:
+    lines += ['## Evaluation (forward only, default configuration, a fresh process each)',
+              '', '| length | batch | s/example | memory before | peak memory |',
+              '|---:|---:|---:|---:|---:|']
+    for r in results['eval']:
+      lines.append(f'| {r["length"]} | {r["batch"]} | {r["seconds_per_example"]:.3f} | '
+                   f'{r["memory_before_mib"]:.0f} MiB | {r["peak_memory_mib"]:.0f} MiB |')
+    lines.append('')
+  if 'baselines' in results:
+    lines += ['## Baseline training step', '', '| model | length | batch | s/step | '
+              'examples/s |', '|---|---:|---:|---:|---:|']
+    for r in results['baselines']:
+      lines.append(f'| {r["model"]} | {r["length"]} | {r["batch"]} | '
+                   f'{r["seconds_per_step"]:.4f} | {r["examples_per_second"]:.1f} |')
+    lines.append('')
+  if 'solve' in results:
+    lines += ['## Time to solve (training wall time, validation included)', '',
+              '| experiment | seed | every validation sequence right at max_length | '
+              'solved (right at 10× too) | steps run |', '|---|---:|---:|---:|---:|']
+    for r in results['solve']:
+      lines.append(f'| {r["experiment"]} | {r["seed"]} | {_reached(r["max_length"])} | '
+                   f'{_reached(r["far"])} | {r["steps"]:,} |')
+    lines.append('')
+  lines += ['## Targets', '', '| target | measured | met |', '|---|---|---|']
+  lines += [f'| {target} | {measured} | {"yes" if met else "no"} |'
+            for target, measured, met in targets(results)]
+  return '\n'.join(lines) + '\n'
+
+
+def _reached(hit) -> str:
+  return 'not reached' if hit is None else f'{hit["seconds"]:,.0f} s (step {hit["step"]:,})'
+
+
+def targets(results: dict) -> list[tuple[str, str, bool]]:
+  """(target, what was measured, met) for each target the results can judge."""
+  rows = []
+  reference = {r['length']: r for r in results.get('train', []) if r['config'] == 'reference'}
+  for length, seconds in results['reference_seconds'].items():
+    if length in reference:
+      measured = reference[length]['seconds_per_step']
+      rows.append((f'reference configuration, length {length}: at most {seconds} s/step '
+                   '(the TF1 reference code)', f'{measured:.3f} s', measured <= seconds))
+  peak = results.get('peak_gflops')
+  if peak and 41 in reference:
+    share = reference[41]['gflops'] / peak
+    rows.append((f'reference configuration, length 41: at least '
+                 f'{PEAK_SHARE_TARGET:.0%} of the float32 peak', f'{share:.1%}',
+                 share >= PEAK_SHARE_TARGET))
+  solves = [r for r in results.get('solve', []) if r['experiment'] == 'badd']
+  if solves:
+    fast = [r for r in solves if r['far'] and r['far']['seconds'] < SOLVE_SECONDS_TARGET]
+    rows.append((f'badd solved in under {SOLVE_SECONDS_TARGET // 60} minutes for '
+                 f'{SOLVED_SEEDS_TARGET} of 3 seeds', f'{len(fast)} of {len(solves)}',
+                 len(fast) >= SOLVED_SEEDS_TARGET))
+  for r in results.get('eval', []):
+    if r['length'] == EVAL_MEMORY_LENGTH:
+      rows.append((f'evaluation at length {EVAL_MEMORY_LENGTH}: peak memory under '
+                   f'{EVAL_MEMORY_TARGET_MIB} MiB', f'{r["peak_memory_mib"]:.0f} MiB',
+                   r['peak_memory_mib'] < EVAL_MEMORY_TARGET_MIB))
+  return rows

@@ -1,0 +1,24 @@
+"""What the project's commands share: a mistake on the command line ends in one line
+naming it, with exit status 2 and no traceback."""
+import sys
+
+from absl import flags
+
+
+def fail(program: str, message: str) -> None:
+  print(f'{program}: error: {message}', file=sys.stderr)
+  sys.exit(2)
+
+
+def flags_parser(program: str):
+  """A flags_parser for absl's app.run that refuses bad flags in one line."""
+
+  def parse(argv):
+    try:
+      return flags.FLAGS(argv)
+    except flags.Error as error:
+      fail(program, str(error))
+    except SystemExit as done:  # absl exits 1 after printing --help/--helpfull
+      sys.exit(0 if done.code == 1 else done.code)
+
+  return parse

@@ -1,0 +1,80 @@
+"""The benchmark harness runs end to end at toy sizes (so it cannot rot), and its
+operation count is the one the reference figures use."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import flops, measure, report
+from benchmarks.setups import REFERENCE, TINY
+from neuralgpu.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_operation_count_gives_the_reference_codes_114_gflops_at_length_41():
+  """The reference TF1 Neural GPU's 2.50 s per step at length 41 is quoted as about
+  114 GFLOP/s."""
+  reference = Config(**REFERENCE)
+  assert flops.training_step(reference, 32, 41) / 2.50 / 1e9 == pytest.approx(114, abs=1)
+  # Quadratic in length (as many steps as symbols), linear in batch, quadratic in maps.
+  assert flops.forward(reference, 32, 82) == 4 * flops.forward(reference, 32, 41)
+  assert flops.forward(reference, 64, 41) == 2 * flops.forward(reference, 32, 41)
+  half = Config(**{**REFERENCE, 'maps': 32})
+  assert flops.forward(reference, 32, 41) == 4 * flops.forward(half, 32, 41)
+
+
+def test_the_harness_measures_everything_at_toy_sizes_and_judges_targets(tmp_path):
+  result = subprocess.run(
+      [sys.executable, '-m', 'benchmarks', '--tiny', '--lengths=3,5', '--eval_lengths=9',
+       '--eval_examples=1', '--repeats=1', '--solve_seeds=0', '--solve_minutes=5',
+       f'--out={tmp_path}'], capture_output=True, text=True, cwd=ROOT, timeout=600)
+  assert result.returncode == 0, result.stderr[-3000:]
+  results = json.loads((tmp_path / 'benchmark.json').read_text())
+  assert results['peak_gflops'] > 0
+  assert [(r['config'], r['length']) for r in results['train']] == [
+      ('reference', 3), ('reference', 5), ('reference bfloat16', 3),
+      ('reference bfloat16', 5), ('default', 3), ('default', 5)]
+  assert all(r['seconds_per_step'] > 0 and r['gflops'] > 0 for r in results['train'])
+  assert results['eval'][0]['peak_memory_mib'] >= results['eval'][0]['memory_before_mib'] > 0
+  assert len(results['baselines']) == 8
+  assert results['solve'][0]['steps'] == 20 and not results['solve'][0]['timed_out']
+  summary = (tmp_path / 'benchmark.md').read_text()
+  for heading in ('Neural GPU training step', 'Evaluation', 'Baseline training step',
+                  'Time to solve', 'Targets'):
+    assert f'## {heading}' in summary
+
+
+def test_targets_are_judged_from_the_measurements():
+  results = {'reference_seconds': {41: 2.5}, 'peak_gflops': 100.0,
+             'train': [{'config': 'reference', 'length': 41, 'seconds_per_step': 2.0,
+                        'gflops': 69.0}],
+             'eval': [{'length': 4001, 'peak_memory_mib': 2100.0}],
+             'solve': [{'experiment': 'badd', 'far': {'seconds': s, 'step': 1}}
+                       for s in (800.0, 899.0)] +
+                      [{'experiment': 'badd', 'far': None}]}
+  assert [met for _, _, met in report.targets(results)] == [True, False, True, False]
+  results['solve'][1]['far']['seconds'] = 900.0  # under 15 minutes means under
+  assert not report.targets(results)[2][2]
+
+
+def test_bad_input_is_refused_in_one_line(tmp_path):
+  for args, word in ((['--sections=peak,nosuch'], 'nosuch'), (['--lengths=8'], '8'),
+                     (['--repeats=0'], '--repeats'), (['--lengths=x'], '--lengths')):
+    result = subprocess.run([sys.executable, '-m', 'benchmarks', *args,
+                             f'--out={tmp_path / "never"}'], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and word in result.stderr, (args, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / 'never').exists()
+
+
+def test_evaluation_memory_is_that_of_its_own_process():
+  """Not the parent's high-water mark, which getrusage carries over into a child."""
+  held = np.ones(2**28)  # 2 GiB, touched, in this process
+  row = measure.evaluation(Config(**TINY), 9, 1)
+  assert held.sum() > 0
+  assert 0 < row['peak_memory_mib'] < 1024
