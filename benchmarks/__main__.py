@@ -92,6 +92,7 @@ def main(argv):
   if 'peak' in sections:
     size = 256 if tiny else 2048
     results['peak_gflops'] = measure.matmul_peak(size, 3 if tiny else 10)
+    save(out, results)
     print(f'peak: {results["peak_gflops"]:.1f} GFLOP/s', flush=True)
   if 'train' in sections:
     results['train'] = []
@@ -103,6 +104,7 @@ def main(argv):
                'examples_per_second': config.batch_size / seconds,
                'gflops': flops.training_step(config, config.batch_size, length) / seconds / 1e9}
         results['train'].append(row)
+        save(out, results)
         print(f'train {name} length {length}: {seconds:.4f} s/step, '
               f'{row["gflops"]:.1f} GFLOP/s', flush=True)
   if 'eval' in sections:
@@ -111,6 +113,7 @@ def main(argv):
     for length in eval_lengths:
       row = measure.evaluation(config, length, FLAGS.eval_examples)
       results['eval'].append(row)
+      save(out, results)
       print(f'eval length {length}: {row["seconds_per_example"]:.2f} s/example, peak '
             f'{row["peak_memory_mib"]:.0f} MiB', flush=True)
   if 'baselines' in sections:
@@ -122,6 +125,7 @@ def main(argv):
                                      'batch': config.batch_size,
                                      'seconds_per_step': seconds,
                                      'examples_per_second': config.batch_size / seconds})
+        save(out, results)
         print(f'baseline {name} length {length}: {seconds:.4f} s/step', flush=True)
   if 'solve' in sections:
     results['solve'] = []
@@ -130,10 +134,16 @@ def main(argv):
       row = measure.time_to_solve(experiment, seed, out / f'solve_seed{seed}',
                                   FLAGS.solve_minutes * 60)
       results['solve'].append({'experiment': experiment, **row})
+      save(out, results)
       print(f'solve seed {seed}: {row}', flush=True)
+  save(out, results)
+  print(f'\n{report.markdown(results)}\nwritten to {out}')
+
+
+def save(out: Path, results: dict) -> None:
+  """Rewritten after every measurement, so that a run cut short keeps what it measured."""
   (out / 'benchmark.json').write_text(json.dumps(results, indent=2) + '\n')
   (out / 'benchmark.md').write_text(report.markdown(results))
-  print(f'\n{report.markdown(results)}\nwritten to {out}')
 
 
 if __name__ == '__main__':
