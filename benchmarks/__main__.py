@@ -48,14 +48,7 @@ def fail(message: str) -> None:
 
 
 def ints(name: str) -> list[int]:
-  try:
-    values = [int(v) for v in FLAGS[name].value]
-  except ValueError:
-    values = []
-  if not values or min(values) < 0:
-    fail(f'--{name}={",".join(FLAGS[name].value)} is not valid; give comma-separated '
-         'integers >= 0')
-  return values
+  return cli.int_list('benchmarks', name, FLAGS[name].value)
 
 
 def main(argv):

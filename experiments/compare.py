@@ -47,17 +47,6 @@ def fail(message: str) -> None:
   cli.fail('experiments.compare', message)
 
 
-def int_list(name: str, values) -> list[int]:
-  try:
-    numbers = [int(v) for v in values]
-  except ValueError:
-    numbers = []
-  if not numbers or min(numbers) < 0 or (name == 'times' and min(numbers) < 1):
-    fail(f'--{name}={",".join(values)} is not valid; give comma-separated integers '
-         f'>= {1 if name == "times" else 0}')
-  return numbers
-
-
 def line_up(task: str) -> list[str]:
   """The presets compared for a task: its Neural GPU and its four baselines."""
   return [task] + [f'{task}_{m}{form}' for m in ('lstm', 'gru') for form in ('', '_seq2seq')]
@@ -71,7 +60,8 @@ def plan():
     complete = [t for t in presets.PRESETS if set(line_up(t)) <= set(presets.PRESETS)]
     fail(f'--task={FLAGS.task} lacks the presets {", ".join(missing)}; tasks that have '
          f'them all: {", ".join(complete)} (or name presets with --experiments)')
-  seeds, times = int_list('seeds', FLAGS.seeds), int_list('times', FLAGS.times)
+  seeds = cli.int_list('experiments.compare', 'seeds', FLAGS.seeds)
+  times = cli.int_list('experiments.compare', 'times', FLAGS.times, low=1)
   if FLAGS.eval_examples < 1:
     fail(f'--eval_examples={FLAGS.eval_examples} is not valid; give an integer >= 1')
   root = Path(FLAGS.root or f'workdirs/compare_{FLAGS.task}')

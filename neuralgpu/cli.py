@@ -10,6 +10,18 @@ def fail(program: str, message: str) -> None:
   sys.exit(2)
 
 
+def int_list(program: str, name: str, values, low: int = 0) -> list[int]:
+  """A list flag's values as integers >= low, or a one-line refusal."""
+  try:
+    numbers = [int(v) for v in values]
+  except ValueError:
+    numbers = []
+  if not numbers or min(numbers) < low:
+    fail(program, f'--{name}={",".join(values)} is not valid; give comma-separated '
+         f'integers >= {low}')
+  return numbers
+
+
 def flags_parser(program: str):
   """A flags_parser for absl's app.run that refuses bad flags in one line."""
 

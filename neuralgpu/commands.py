@@ -10,7 +10,7 @@ import tensorflow as tf
 
 import tasks
 from neuralgpu import evaluate, models, report, visualize
-from neuralgpu.train import SOLVED, STOPPED_EARLY, Trainer, TrainState
+from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 
 
 def train_and_report(config, workdir: Path) -> None:
@@ -30,9 +30,8 @@ def train_only(config, workdir: Path) -> dict:
   length it reached, its training wall time over every session."""
   trainer = Trainer(config, workdir)
   trainer.train()
-  stopped = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
   return {'steps': int(trainer.state.step),
-          'stopped': stopped.get(int(trainer.state.finished), 'step budget'),
+          'stopped': WHY_FINISHED.get(int(trainer.state.finished), 'step budget'),
           'curriculum_length': int(trainer.state.curriculum_length),
           'train_seconds': round(float(trainer.state.seconds), 1)}
 

@@ -21,6 +21,7 @@ PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much pe
 SOLVED_STREAK = 3
 # Why a run finished, kept in its checkpoints so that running it again does not train on.
 RUNNING, SOLVED, STOPPED_EARLY = 0, 1, 2
+WHY_FINISHED = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
 
 
 class TrainState(tf.Module):
@@ -112,7 +113,7 @@ class Trainer:
     step = self.restore()
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
-            f'({"solved" if int(s.finished) == SOLVED else "early stopping"})', flush=True)
+            f'({WHY_FINISHED[int(s.finished)]})', flush=True)
     steps_run, start_time = 0, time.time()  # for the rate: a roll-back moves step back
     self.clock = start_time
     while step < c.max_steps and int(s.finished) == RUNNING:
