@@ -151,7 +151,8 @@ class Trainer:
         elif stop_early:
           print(f'stopped early at step {step}: no new best checkpoint in '
                 f'{c.early_stopping} validations', flush=True)
-    self.count_time()
+    # The loop ends on a checkpoint, so the training time is the one saved: running a
+    # finished run again adds none.
     self.restore_best_weights()
     return step
 

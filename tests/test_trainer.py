@@ -211,3 +211,12 @@ def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):
   trainer.train()
   assert trainer.train_step.experimental_get_tracing_count() == 1
   assert trainer.loss.experimental_get_tracing_count() == 1
+
+
+def test_training_time_is_the_checkpointed_one_and_a_finished_run_adds_none(tmp_path):
+  first = Trainer(TINY, tmp_path)
+  first.train()
+  seconds = float(first.state.seconds)
+  again = Trainer(TINY, tmp_path)
+  again.train()  # at max_steps already: restores, trains nothing
+  assert seconds > 0 and float(again.state.seconds) == seconds
