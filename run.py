@@ -21,7 +21,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, workdir as workdirs
+from neuralgpu import cli, distribute, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -34,7 +34,8 @@ flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'exa
                   'with the model in --workdir. visualize: draw the state through the '
                   'steps on --input into WORKDIR/visualize.png. examples: print a few '
                   'examples of --task at --max_length.')
-flags.DEFINE_string('experiment', 'badd', f'Preset: {", ".join(sorted(presets.PRESETS))}.')
+flags.DEFINE_string('experiment', 'badd', 'Preset to start from (flags override it); '
+                    '--experiment=list prints the presets with one line each.')
 flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT).')
 flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e.g. "
                     "'1011+110'.")
@@ -111,6 +112,9 @@ def main(argv):
   if len(argv) > 1:
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
          '(see --helpfull)')
+  if FLAGS.experiment == 'list':
+    print(presets.listing())
+    return
   # Everything a user can get wrong is checked here, before any work.
   try:
     if FLAGS.mode in ('decode', 'visualize'):
@@ -137,7 +141,9 @@ def main(argv):
       if FLAGS.mode == 'examples':
         show_examples(config)
         return
-      workdir = Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}')
+      distribute.check(config, distribute.visible_gpus())
+      workdir = distribute.worker_workdir(
+          Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}'), config)
       workdirs.prepare(workdir, config)
   except ValueError as error:
     fail(str(error))

@@ -1,4 +1,5 @@
-"""Neural GPU research framework: `pip install -e .` (add `[test]` for the test tools).
+"""Neural GPU research framework: `pip install -e .` (add `[test]` for the test tools,
+`[ray]` for sweeps over a Ray cluster).
 
 TensorFlow comes as the CPU-only build where one exists (a quarter of the download, no
 CUDA libraries). For a GPU, install in a fresh environment with
@@ -31,5 +32,6 @@ setup(
         'tensorboard~=2.21.0',
         'matplotlib',
     ],
-    extras_require={'test': ['pytest']},
+    # ray: the sweep's --backend=ray. The tests run that backend, so they need it too.
+    extras_require={'ray': ['ray>=2.9'], 'test': ['pytest', 'ray>=2.9']},
 )

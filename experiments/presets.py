@@ -1,50 +1,146 @@
 """Named experiment presets: `python run.py --experiment=NAME`; flags override them.
 
-Each preset's comment gives its command and its training time measured on 2 CPU cores
-(shared with other jobs, so an upper bound of what the cores alone would take).
+`python run.py --experiment=list` prints them. Each preset is a function returning the
+settings it changes from neuralgpu.config.Config; its docstring gives the command, what
+it reproduces and its runtime measured on 2 CPU cores. Times marked "shared" were
+measured while another job ran on the same cores, so they are upper bounds.
 """
-# The baselines learn from the same data under the same curriculum as the Neural GPU
-# preset of their task; only the model differs.
-BADD_DATA = dict(task='badd', hard_fraction=0.5)
-BMUL_DATA = dict(task='bmul')
-# Eight baselines: {badd,bmul}_{lstm,gru}[_seq2seq] (read-then-write, or encoder-decoder
-# with attention), with the defaults: 128 units, 2 layers, dropout 0.1 on the layers'
-# inputs and outputs, 20,000 steps.
-BASELINE_FORMS = {'': dict(rnn_form='read_write'), '_seq2seq': dict(rnn_form='seq2seq')}
+from typing import Callable
 
-PRESETS = {
-    # python run.py (the default preset): binary addition, half of every batch built
-    # around a long carry chain; exact at length 401 after 4,800 steps (seed 0), in
-    # 1,665-1,858 s of training.
-    'badd': dict(BADD_DATA),
-    # python run.py --experiment=bmul: the curriculum stalls at length 13; 20,000 steps
-    # in 1,479 s.
-    'bmul': dict(BMUL_DATA, relax_sets=6),
-    # python run.py --experiment=bmul_improved: stalls at length 13 too; 15,000 steps in
-    # 2,267 s.
-    'bmul_improved': dict(BMUL_DATA, hard_gates=True, diagonal_gates=True,
-                          saturation_cost=0.01),
-    # python run.py --experiment=badd_lstm (and badd_gru, badd_lstm_seq2seq, ...): 20,000
-    # steps in 420-871 s (badd) and 482-758 s (bmul); python -m experiments.compare
-    # trains a task's Neural GPU and its four baselines and compares them.
-    **{f'{task}_{model}{suffix}': dict(data, model=model, **form)
-       for task, data in (('badd', BADD_DATA), ('bmul', BMUL_DATA))
-       for model in ('lstm', 'gru') for suffix, form in BASELINE_FORMS.items()},
-    # A few steps at tiny sizes, for tests and smoke checks.
-    'smoke': dict(task='badd', maps=8, max_length=9, max_steps=20, eval_every=10,
-                  log_every=10, probe_every=10, eval_examples=8),
-}
+PRESETS: dict[str, Callable[[], dict]] = {}
+# The data of a task's presets: the baselines learn from the same data under the same
+# curriculum as the Neural GPU; only the model differs.
+DATA = {'badd': dict(task='badd', hard_fraction=0.5), 'bmul': dict(task='bmul')}
+
+
+def preset(function: Callable[[], dict]) -> Callable[[], dict]:
+  PRESETS[function.__name__] = function
+  return function
+
+
+@preset
+def badd() -> dict:
+  """Binary addition, the Neural GPU of Kaiser & Sutskever (the default experiment).
+
+  python run.py
+  The paper's model (24 maps, 2 CGRUs per step, gate cutoff 1.2, dropout, curriculum up
+  to length 41) with half of every batch built around a long carry chain. Seed 0 is exact
+  at length 401 after 4,800 steps, 968 s of training; seed 1 needs about 14,000 steps.
+  `python -m experiments.sweep --experiment=badd` gives the success rate over seeds.
+  """
+  return dict(DATA['badd'])
+
+
+@preset
+def bmul() -> dict:
+  """Binary multiplication, the Neural GPU of Kaiser & Sutskever with relaxation.
+
+  python run.py --experiment=bmul
+  Parameter sharing relaxed over 6 weight sets as in the paper. At 24 maps the
+  curriculum stalls at length 13 (6-bit operands): 20,000 steps in 1,479 s (shared).
+  The paper trained with far more maps and steps; try --maps=128 with a sweep.
+  """
+  return dict(DATA['bmul'], relax_sets=6)
+
+
+def improved(base: dict) -> dict:
+  """Freivalds & Liepins' changes: hard nonlinearities with a saturation cost, and
+  diagonal gates."""
+  return dict(base, hard_gates=True, diagonal_gates=True, saturation_cost=0.01)
+
+
+@preset
+def badd_improved() -> dict:
+  """Binary addition, the improved Neural GPU of Freivalds & Liepins.
+
+  python run.py --experiment=badd_improved
+  Hard sigmoid and tanh with a saturation cost, diagonal gates; data as in badd.
+  Measured: see the docstring's figure in the README's Experiments section.
+  """
+  return improved(badd())
+
+
+@preset
+def bmul_improved() -> dict:
+  """Binary multiplication, the improved Neural GPU of Freivalds & Liepins.
+
+  python run.py --experiment=bmul_improved
+  Stalls at length 13 like bmul: 15,000 steps in 2,267 s (shared).
+  """
+  return improved(DATA['bmul'])
+
+
+@preset
+def mul_bases() -> dict:
+  """Decimal multiplication through a curriculum over bases (Price et al. 2016).
+
+  python run.py --experiment=mul_bases
+  Task mul_bases: binary, then base-4 and base-10 multiplication added, each stage
+  running the length curriculum again on a mixture of the bases so far; judged on
+  decimal multiplication. Price et al. needed 256 maps and about 200,000 steps on a GPU;
+  at this size on 2 CPU cores expect it not to get past the binary stage in hours.
+  """
+  return dict(task='mul_bases', relax_sets=6)
+
+
+BASELINE_FORMS = {'': 'read_write', '_seq2seq': 'seq2seq'}
+BASELINE_TIMES = {'badd': '420-871 s', 'bmul': '482-758 s'}
+
+
+def _baseline(task: str, model: str, suffix: str) -> Callable[[], dict]:
+  form = BASELINE_FORMS[suffix]
+  name = f'{task}_{model}{suffix}'
+
+  def settings() -> dict:
+    return dict(DATA[task], model=model, rnn_form=form)
+
+  settings.__name__ = name
+  settings.__doc__ = (
+      f'{task}: the {model.upper()} baseline ({form}), under the protocol of `{task}`.\n\n'
+      f'  python run.py --experiment={name}\n'
+      f'  128 units, 2 layers, dropout 0.1 on the layers\' inputs and outputs. 20,000 '
+      f'steps take {BASELINE_TIMES[task]} on 2 cores (shared) for the four baselines of '
+      f'{task}; python -m experiments.compare --task={task} compares them with the '
+      f'Neural GPU.\n')
+  return settings
+
+
+for _task in ('badd', 'bmul'):
+  for _model in ('lstm', 'gru'):
+    for _suffix in BASELINE_FORMS:
+      preset(_baseline(_task, _model, _suffix))
+
+
+@preset
+def smoke() -> dict:
+  """A few steps at tiny sizes, for tests and for checking an installation.
+
+  python run.py --experiment=smoke
+  20 steps, 8 maps, lengths up to 9: 7 s with TensorFlow's start-up (shared).
+  """
+  return dict(task='badd', maps=8, max_length=9, max_steps=20, eval_every=10,
+              log_every=10, probe_every=10, eval_examples=8)
 
 
 def get(name: str) -> dict:
-  try:
-    return PRESETS[name]
-  except KeyError:
-    raise ValueError(f'unknown experiment {name!r}; valid: {", ".join(sorted(PRESETS))}'
-                     ) from None
+  """The settings of preset `name`; ValueError naming the valid ones."""
+  if name not in PRESETS:
+    raise ValueError(f'unknown experiment {name!r}; valid: {", ".join(sorted(PRESETS))} '
+                     '(--experiment=list describes them)')
+  return PRESETS[name]()
+
+
+def summary(name: str) -> str:
+  """The first line of the preset's docstring."""
+  return PRESETS[name].__doc__.strip().splitlines()[0]
+
+
+def listing() -> str:
+  """One line per preset: its name and what it is."""
+  width = max(map(len, PRESETS))
+  return '\n'.join(f'{name:<{width}}  {summary(name)}' for name in PRESETS)
 
 
 def for_model(model: str) -> list[str]:
   """The presets that train `model` (a preset without a model trains the Neural GPU)."""
-  return sorted(name for name, preset in PRESETS.items()
-                if preset.get('model', 'ngpu') == model)
+  return sorted(name for name in PRESETS if get(name).get('model', 'ngpu') == model)

@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import evaluate, models, report, visualize
+from neuralgpu import distribute, evaluate, models, report, visualize
 from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 
 
@@ -22,6 +22,8 @@ def train_and_report(config, workdir: Path) -> None:
           f'{int(trainer.state.curriculum_length)}', flush=True)
   step = trainer.train()
   print(f'trained to step {step} in {time.time() - start:.0f} s', flush=True)
+  if not distribute.is_chief(config):
+    return  # the chief evaluates
   evaluate_runs([(workdir, config)], config.lengths_to_report(), config.eval_examples)
 
 

@@ -13,7 +13,7 @@ import tasks
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
-               'eval_examples')
+               'eval_examples', 'strategy', 'cpu_devices')
 
 
 NGPU = ('ngpu',)
@@ -123,6 +123,12 @@ class Config:
                                'convolutions; weights and state stay float32. bfloat16: '
                                'CPUs with AVX512_BF16, recent GPUs; float16: GPUs.',
                                choices=('float32', 'bfloat16', 'float16'), models=NGPU)
+  strategy: str = setting('none', 'Data-parallel training with tf.distribute: mirrored '
+                          '(the GPUs of this machine, or --cpu_devices logical CPUs) or '
+                          'multiworker (the workers of TF_CONFIG); --batch_size is the '
+                          'global batch.', choices=('none', 'mirrored', 'multiworker'))
+  cpu_devices: int = setting(2, '--strategy=mirrored on a machine without GPUs: logical '
+                             'CPU devices to mirror over.', low=1)
   eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
                               'training (default: max_length and 10*(max_length-1)+1).')
   eval_examples: int = setting(128, 'Held-out examples per length in that report.', low=1)

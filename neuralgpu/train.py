@@ -1,4 +1,6 @@
 """The training loop: curriculum, relaxation, validation, checkpoints and summaries."""
+import contextlib
+import functools
 import json
 import math
 import re
@@ -9,7 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import data, evaluate, models, optim, visualize
+from neuralgpu import data, distribute, evaluate, models, optim, visualize
 
 # Advance the curriculum once this many batches at its length average below threshold.
 CURRICULUM_WINDOW = 10
@@ -31,6 +33,7 @@ class TrainState(tf.Module):
     super().__init__(name='train_state')
     self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
     self.curriculum_length = tf.Variable(config.min_length, trainable=False)
+    self.stage = tf.Variable(0, trainable=False)  # of a task learned in stages
     self.lr = tf.Variable(config.lr, trainable=False)
     self.pull = tf.Variable(config.pull, trainable=False)
     # The best checkpoint's validation sequence accuracy at max_length and beyond it.
@@ -52,10 +55,15 @@ class Trainer:
   def __init__(self, config, workdir: Path):
     self.config, self.workdir = config, Path(workdir)
     self.task = tasks.get(config.task)
-    self.model = models.build(config, len(self.task.vocab))
+    distribute.check(config, len(tf.config.list_physical_devices('GPU')))
+    self.strategy = distribute.strategy(config.strategy, config.cpu_devices)
+    if self.strategy:
+      print(f'--strategy={config.strategy}: {self.strategy.num_replicas_in_sync} replicas, '
+            f'here on {", ".join(self.strategy.extended.worker_devices)}', flush=True)
+    with self.strategy.scope() if self.strategy else contextlib.nullcontext():
+      self.model = models.build(config, len(self.task.vocab))
+      self.adam = optim.Adam(self.model.trainable_variables)
     self.state = TrainState(config)
-    variables = self.model.trainable_variables
-    self.adam = optim.Adam(variables)
     checkpoint = tf.train.Checkpoint(model=self.model, state=self.state, adam=self.adam)
     self.checkpoints = tf.train.CheckpointManager(checkpoint, self.workdir / 'checkpoints', 3)
     self.best = tf.train.CheckpointManager(checkpoint, self.workdir / 'best', 1)
@@ -63,7 +71,8 @@ class Trainer:
     ids = tf.TensorSpec([None, None], tf.int32)
     scalar = tf.TensorSpec([], tf.float32)
     self.train_step = tf.function(
-        self._train_step, jit_compile=config.jit,
+        self._distributed_train_step if self.strategy else self._train_step,
+        jit_compile=config.jit,
         input_signature=[ids, ids, tf.TensorSpec([2], tf.int32), scalar, scalar, scalar])
     self.predict = models.predictor(self.model)
     self.draws_state = hasattr(self.model, 'trace')  # the Neural GPU's state pictures
@@ -88,6 +97,24 @@ class Trainer:
     return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
   def _train_step(self, inputs, targets, seed, lr, pull, noise_std):
+    grads, metrics = self._gradients(inputs, targets, seed, pull)
+    return self._apply(grads, metrics, seed, lr, noise_std)
+
+  def _distributed_train_step(self, inputs, targets, seed, lr, pull, noise_std):
+    """Each replica's gradients of its slice of the batch; their mean applied on all."""
+
+    def replica_gradients(inputs, targets):
+      replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+      return self._gradients(distribute.replica_slice(inputs),
+                             distribute.replica_slice(targets),
+                             tf.random.experimental.stateless_fold_in(seed, replica), pull)
+
+    grads, metrics = self.strategy.run(replica_gradients, args=(inputs, targets))
+    mean = functools.partial(self.strategy.reduce, tf.distribute.ReduceOp.MEAN, axis=None)
+    return self._apply([mean(g) for g in grads], {k: mean(v) for k, v in metrics.items()},
+                       seed, lr, noise_std)
+
+  def _gradients(self, inputs, targets, seed, pull):
     c, model = self.config, self.model
     with tf.GradientTape() as tape:
       logits, saturation = model(inputs, training=True, targets=targets,
@@ -96,15 +123,19 @@ class Trainer:
       total = loss + c.saturation_cost * saturation
       if c.relax_sets > 1:
         total += pull * model.relaxation_distance()
-    grads, grad_norm = optim.clip_and_add_noise(
-        tape.gradient(total, model.trainable_variables), c.max_grad_norm, noise_std,
-        tf.random.experimental.stateless_fold_in(seed, 1))
-    self.adam.apply(grads, model.trainable_variables, lr)
     correct = tf.equal(model.predictions(logits), targets)
-    return {'loss': loss, 'grad_norm': grad_norm, 'saturation': saturation,
-            'symbol_accuracy': tf.reduce_mean(tf.cast(correct, tf.float32)),
-            'sequence_accuracy': tf.reduce_mean(
-                tf.cast(tf.reduce_all(correct, axis=1), tf.float32))}
+    return tape.gradient(total, model.trainable_variables), {
+        'loss': loss, 'saturation': saturation,
+        'symbol_accuracy': tf.reduce_mean(tf.cast(correct, tf.float32)),
+        'sequence_accuracy': tf.reduce_mean(
+            tf.cast(tf.reduce_all(correct, axis=1), tf.float32))}
+
+  def _apply(self, grads, metrics, seed, lr, noise_std):
+    grads, grad_norm = optim.clip_and_add_noise(
+        grads, self.config.max_grad_norm, noise_std,
+        tf.random.experimental.stateless_fold_in(seed, 1))
+    self.adam.apply(grads, self.model.trainable_variables, lr)
+    return {**metrics, 'grad_norm': grad_norm}
 
   def train(self) -> int:
     """Trains until max_steps, until solved at max_length or until early stopping;
@@ -120,7 +151,7 @@ class Trainer:
       rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
       inputs, targets, length = data.training_batch(
           self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
-          c.hard_fraction)
+          c.hard_fraction, int(s.stage))
       relaxing = c.relax_sets > 1 and not bool(self.model.merged)
       metrics = {k: float(v) for k, v in self.train_step(
           inputs, targets, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
@@ -170,11 +201,18 @@ class Trainer:
   def maybe_advance_curriculum(self):
     c, s = self.config, self.state
     errors = s.recent_errors.numpy()
-    if (errors.min() < 0 or errors.mean() >= c.curriculum_threshold
-        or int(s.curriculum_length) >= c.max_length):
+    if errors.min() < 0 or errors.mean() >= c.curriculum_threshold:
       return
-    s.curriculum_length.assign(self.task.lengths(int(s.curriculum_length) + 1,
-                                                 c.max_length)[0])
+    if int(s.curriculum_length) < c.max_length:
+      s.curriculum_length.assign(self.task.lengths(int(s.curriculum_length) + 1,
+                                                   c.max_length)[0])
+    elif self.final_stage():
+      return
+    else:  # the next stage starts its length curriculum over
+      s.stage.assign_add(1)
+      s.curriculum_length.assign(self.task.lengths(c.min_length, c.max_length)[0])
+      print(f'  stage {int(s.stage) + 1} of {self.task.training_stages} of {c.task}',
+            flush=True)
     s.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], -1.0))
     s.best_loss.assign(math.inf)
     s.stalls.assign(0)
@@ -188,6 +226,9 @@ class Trainer:
         # that looked like a collapse and rolled back to before the merge, again and again.
         s.best_accuracy.assign(-1.0)
         s.best_beyond_accuracy.assign(-1.0)
+
+  def final_stage(self) -> bool:
+    return int(self.state.stage) == self.task.training_stages - 1
 
   def beyond_length(self) -> int:
     return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
@@ -236,7 +277,8 @@ class Trainer:
     print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
         f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
         for n, k in shown.items()), flush=True)
-    perfect = curriculum == c.max_length and target == 1.0 and beyond == 1.0
+    perfect = (curriculum == c.max_length and self.final_stage() and target == 1.0
+               and beyond == 1.0)
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
     return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)
 
@@ -297,10 +339,12 @@ class Trainer:
     s = self.state
     eta = (self.config.max_steps - step) / max(rate, 1e-9)
     record = {'step': step, 'curriculum_length': int(s.curriculum_length),
-              'lr': self.learning_rate(step), 'pull': float(s.pull),
+              'stage': int(s.stage), 'lr': self.learning_rate(step), 'pull': float(s.pull),
               **{f'train/{k}': v for k, v in metrics.items()}}
     self.write(record)
-    print(f'step {step}/{self.config.max_steps}  length {int(s.curriculum_length)}  '
+    stage = (f'stage {int(s.stage) + 1}/{self.task.training_stages}  '
+             if self.task.training_stages > 1 else '')
+    print(f'step {step}/{self.config.max_steps}  {stage}length {int(s.curriculum_length)}  '
           f'loss {metrics["loss"]:.4f}  sequence accuracy '
           f'{100 * metrics["sequence_accuracy"]:.1f}%  {rate:.2f} steps/s  '
           f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)

@@ -60,6 +60,15 @@ class Task(abc.ABC):
     --hard_fraction; uniform (random_inputs) unless a task knows its hard cases."""
     return self.random_inputs(rng, batch_size, length)
 
+  # Tasks learned in stages (tasks.mixed_bases) train on random_training_inputs of the
+  # stage the trainer has reached; a plain task has one stage, its random inputs.
+  training_stages = 1
+
+  def random_training_inputs(self, rng: np.random.Generator, batch_size: int, length: int,
+                             stage: int) -> np.ndarray:
+    del stage  # one stage
+    return self.random_inputs(rng, batch_size, length)
+
   def canonical(self, text: str) -> str:
     """text in the layout the task samples (and a model is trained on); unchanged here."""
     return text

@@ -3,6 +3,7 @@ from typing import Callable
 
 from tasks.arithmetic import ArithmeticTask
 from tasks.base import Task
+from tasks.mixed_bases import MixedBases
 from tasks.sequences import Copy, Duplicate, Reverse, Sort
 
 _TASKS: dict[str, Task] = {}
@@ -48,6 +49,7 @@ for _task in [
     ArithmeticTask('bmul', base=2, op='*'),
     ArithmeticTask('qmul', base=4, op='*'),
     ArithmeticTask('mul', base=10, op='*'),
+    MixedBases('mul_bases', bases=(2, 4, 10), op='*', operators='bq*'),
     Copy('copy'),
     Reverse('reverse'),
     Duplicate('duplicate'),

@@ -220,3 +220,18 @@ def test_training_time_is_the_checkpointed_one_and_a_finished_run_adds_none(tmp_
   again = Trainer(TINY, tmp_path)
   again.train()  # at max_steps already: restores, trains nothing
   assert seconds > 0 and float(again.state.seconds) == seconds
+
+
+def test_a_task_in_stages_runs_the_length_curriculum_once_per_stage(tmp_path):
+  config = dataclasses.replace(TINY, task='mul_bases', max_length=5)
+  trainer = Trainer(config, tmp_path)
+  state = trainer.state
+  seen = []
+  for _ in range(8):
+    record_errors(trainer, 0.0)
+    trainer.maybe_advance_curriculum()
+    seen.append((int(state.stage), int(state.curriculum_length)))
+  # Lengths 3, 5 in each of the three stages (binary, then base 4, then decimal added),
+  # then nothing more to learn.
+  assert seen == [(0, 5), (1, 3), (1, 5), (2, 3), (2, 5), (2, 5), (2, 5), (2, 5)]
+  assert trainer.final_stage()

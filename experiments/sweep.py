@@ -1,0 +1,335 @@
+"""Seeds and hyperparameters swept, each combination its own run; success rates out.
+
+    python -m experiments.sweep --experiment=badd --seeds=0-4
+    python -m experiments.sweep --experiment=bmul --seeds=0-9 --grid=lr=0.001,0.003 \\
+        --grid=maps=24,48 --parallel=2
+    python -m experiments.sweep --experiment=badd --seeds=0-9 --backend=ray \\
+        --ray_address=auto            # spread over a Ray cluster (pip install -e '.[ray]')
+
+Every combination of --grid values and seeds is one `python run.py` run in
+ROOT/LABEL_seedS (ROOT: workdirs/sweep_EXPERIMENT), trained and then tested at the
+training length and ten times it. Running the same command again skips finished runs and
+resumes interrupted ones from their last checkpoint. The summary (ROOT/summary.md and
+summary.json) gives per configuration the success rate over seeds, solved meaning every
+test sequence right at the training length and at least 99% right at ten times it; the
+median training time to the checkpoint that solved; the best and median sequence accuracy
+per length.
+
+Ray runs each `run.py` as a task of --threads CPUs; on a cluster every node needs this
+checkout and ROOT at the same path (a shared file system).
+"""
+import dataclasses
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent import futures
+from pathlib import Path
+
+from absl import app, flags
+
+import tasks
+from experiments import presets
+from neuralgpu import cli, workdir as workdirs
+from neuralgpu.config import RUN_CONTROL, Config
+from neuralgpu.evaluate import floor_percent
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string('experiment', 'badd', 'Preset to sweep (python run.py '
+                    '--experiment=list lists them).')
+flags.DEFINE_string('seeds', '0-4', 'Seeds: ranges and single seeds, e.g. 0-9 or 0-4,7.')
+flags.DEFINE_multi_string('grid', [], 'SETTING=V1,V2,...: values of one setting of '
+                          'python run.py to try, every combination with the other '
+                          '--grid settings; one value overrides the preset. Repeatable.')
+flags.DEFINE_enum('backend', 'local', ['local', 'ray'], 'local: processes on this '
+                  'machine. ray: tasks on a Ray cluster (--ray_address).')
+flags.DEFINE_integer('parallel', 1, 'Runs at once (local backend).', lower_bound=1)
+flags.DEFINE_integer('threads', None, 'CPU threads of each run (default: the cores of '
+                     'this machine divided by --parallel).', lower_bound=1)
+flags.DEFINE_string('ray_address', None, 'Ray cluster to join ("auto": the one started on '
+                    'this machine with `ray start`); default: a Ray instance of this '
+                    'process.')
+flags.DEFINE_string('root', None, 'Where the runs and the summary go (default: '
+                    'workdirs/sweep_EXPERIMENT).')
+
+PROGRAM = 'experiments.sweep'
+RUN_PY = Path(__file__).resolve().parent.parent / 'run.py'
+SOLVED_FAR_ACCURACY = 0.99  # at ten times the training length
+
+
+def fail(message: str) -> None:
+  cli.fail(PROGRAM, message)
+
+
+def parse_seeds(text: str) -> list[int]:
+  """'0-4,7' -> [0, 1, 2, 3, 4, 7]; ValueError naming what is valid."""
+  seeds = []
+  for part in text.split(','):
+    low, dash, high = part.strip().partition('-')
+    try:
+      first, last = int(low), int(high if dash else low)
+    except ValueError:
+      first, last = -1, -1
+    if first < 0 or last < first:
+      raise ValueError(f'--seeds={text} is not valid; give seeds >= 0 and ranges LOW-HIGH '
+                       'with LOW <= HIGH, comma-separated, e.g. 0-9 or 0-4,7')
+    seeds += [s for s in range(first, last + 1) if s not in seeds]
+  return seeds
+
+
+def parse_grid(entries: list[str]) -> dict[str, list]:
+  """['lr=0.001,0.003', ...] -> {'lr': [0.001, 0.003], ...}, typed as Config's fields."""
+  fields = {f.name: f.type for f in dataclasses.fields(Config)}
+  grid = {}
+  for entry in entries:
+    name, equals, values = entry.partition('=')
+    name = name.strip().lstrip('-')
+    if not equals or not name or not values:
+      raise ValueError(f'--grid={entry} is not valid; give SETTING=V1,V2,... e.g. '
+                       '--grid=lr=0.001,0.003')
+    if name == 'seed':
+      raise ValueError('--grid=seed=... : give seeds with --seeds, e.g. --seeds=0-9')
+    if name not in fields or name in RUN_CONTROL and name != 'max_steps':
+      settings = sorted(set(fields) - set(RUN_CONTROL) - {'seed'} | {'max_steps'})
+      raise ValueError(f'--grid: {name!r} is not a hyperparameter; valid: '
+                       f'{", ".join(settings)}')
+    if name in grid:
+      raise ValueError(f'--grid names {name} twice; give all its values in one --grid')
+    grid[name] = [_typed(name, fields[name], v.strip()) for v in values.split(',')]
+  return grid
+
+
+def _typed(name: str, kind, text: str):
+  kind = {'int': int, 'float': float, 'bool': bool, 'str': str}.get(kind, kind)
+  if kind is bool:
+    if text.lower() not in ('true', 'false', '1', '0'):
+      raise ValueError(f'--grid: {name}={text} is not valid; give true or false')
+    return text.lower() in ('true', '1')
+  try:
+    return kind(text)
+  except ValueError:
+    raise ValueError(f'--grid: {name}={text} is not valid; give a value of type '
+                     f'{kind.__name__}') from None
+
+
+@dataclasses.dataclass
+class Run:
+  label: str  # the configuration: its grid values, the same for every seed
+  overrides: dict
+  seed: int
+  config: Config
+  workdir: Path
+
+  def command(self) -> list[str]:
+    return ([sys.executable, str(RUN_PY), f'--experiment={FLAGS.experiment}',
+             f'--seed={self.seed}', f'--workdir={self.workdir}'] +
+            [f'--{k}={str(v).lower() if isinstance(v, bool) else v}'
+             for k, v in self.overrides.items()])
+
+  def result(self):
+    """The run's evaluation if it finished under this sweep's config, else None."""
+    path = self.workdir / 'eval' / 'results.json'
+    if not path.is_file():
+      return None
+    result = json.loads(path.read_text())
+    # Settings added to Config since the run was made have their defaults there.
+    saved = {**dataclasses.asdict(Config()), **result.get('config', {})}
+    same = all(saved[k] == v for k, v in dataclasses.asdict(self.config).items())
+    return result if same else None
+
+
+def plan(experiment: str, seeds: list[int], grid: dict, root: Path) -> list[Run]:
+  """Every run of the sweep, each config validated; ValueError before any is written."""
+  runs = []
+  for values in itertools.product(*grid.values()):
+    overrides = dict(zip(grid, values))
+    label = '_'.join(f'{k}={v}' for k, v in overrides.items()) or experiment
+    for seed in seeds:
+      settings = {**dataclasses.asdict(Config()), **presets.get(experiment), **overrides,
+                  'seed': seed}
+      config = Config(**settings).validate()
+      near, far = lengths_of(config)
+      if not {near, far} <= set(config.lengths_to_report()):
+        raise ValueError(f'--eval_lengths={config.eval_lengths} must include the training '
+                         f'length and ten times it ({near} and {far}): success is judged '
+                         'there')
+      runs.append(Run(label, overrides, seed, config, root / f'{label}_seed{seed}'))
+  for run in runs:
+    workdirs.check(run.workdir, run.config)
+  return runs
+
+
+def lengths_of(config: Config) -> tuple[int, int]:
+  """The two lengths success is judged at: the training length and ten times it."""
+  task = tasks.get(config.task)
+  return task.lengths(task.min_length, config.max_length)[-1], config.far_length()
+
+
+def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:
+  """Runs each as a process, `parallel` at once; {workdir: exit status}."""
+
+  def one(run):
+    print(f'{run.workdir}: started', flush=True)
+    with open(run.workdir / 'sweep.log', 'a') as log:
+      return subprocess.call(run.command(), stdout=log, stderr=subprocess.STDOUT,
+                             env=thread_env(threads))
+
+  statuses = {}
+  with futures.ThreadPoolExecutor(parallel) as pool:
+    jobs = {pool.submit(one, run): run for run in runs}
+    for job in futures.as_completed(jobs):
+      statuses[jobs[job].workdir] = job.result()
+      report_done(jobs[job], job.result())
+  return statuses
+
+
+def run_on_ray(runs: list[Run], threads: int, address) -> dict:
+  """Each run a Ray task of `threads` CPUs, wherever the cluster has room."""
+  try:
+    import ray  # pylint: disable=import-outside-toplevel
+  except ImportError:
+    fail("--backend=ray needs Ray, an optional extra: pip install -e '.[ray]'")
+  # A Ray instance of this process gets at least one run's CPUs, or no run would start.
+  cpus = None if address else max(threads, os.cpu_count() or 1)
+  ray.init(address=address, num_cpus=cpus, include_dashboard=False, log_to_driver=False)
+
+  @ray.remote(num_cpus=threads)
+  def one(command, log_path, env):
+    with open(log_path, 'a') as log:
+      return subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+  pending = {one.remote(run.command(), str(run.workdir / 'sweep.log'),
+                        thread_env(threads)): run for run in runs}
+  statuses = {}
+  while pending:
+    done, _ = ray.wait(list(pending))
+    run = pending.pop(done[0])
+    statuses[run.workdir] = ray.get(done[0])
+    report_done(run, statuses[run.workdir])
+  ray.shutdown()
+  return statuses
+
+
+def thread_env(threads: int) -> dict:
+  """The environment of a run: TensorFlow's thread pools sized so runs share the cores."""
+  return {**os.environ, 'TF_NUM_INTRAOP_THREADS': str(threads),
+          'TF_NUM_INTEROP_THREADS': str(threads), 'OMP_NUM_THREADS': str(threads)}
+
+
+def report_done(run: Run, status: int) -> None:
+  outcome = 'finished' if status == 0 else f'FAILED (exit {status})'
+  print(f'{run.workdir}: {outcome}; log in {run.workdir / "sweep.log"}', flush=True)
+
+
+def run_outcome(run: Run, status) -> dict:
+  """What the summary needs from a run: solved or not, time to solve, accuracies."""
+  result = run.result()
+  outcome = {'seed': run.seed, 'workdir': str(run.workdir), 'exit_status': status}
+  if result is None:
+    return {**outcome, 'finished': False, 'solved': False}
+  accuracy = {row['length']: row['sequence_accuracy'] for row in result['lengths']}
+  near, far = lengths_of(run.config)
+  solved = accuracy[near] == 1.0 and accuracy[far] >= SOLVED_FAR_ACCURACY
+  return {**outcome, 'finished': True, 'solved': solved,
+          'checkpoint_step': result['checkpoint_step'],
+          'seconds_to_checkpoint': seconds_at(run.workdir, result['checkpoint_step']),
+          'accuracy': {str(n): a for n, a in accuracy.items()}}
+
+
+def seconds_at(workdir: Path, step: int):
+  """The run's training time when it saved the checkpoint of `step` (from metrics.jsonl)."""
+  seconds = None
+  with open(workdir / 'metrics.jsonl') as lines:
+    for line in lines:
+      record = json.loads(line)
+      if record['step'] == step:
+        seconds = record['train_seconds']
+  return seconds
+
+
+def summarize(runs: list[Run], statuses: dict) -> list[dict]:
+  """Per configuration: success rate over seeds, median time to solve, accuracies."""
+  rows = []
+  for label, group in itertools.groupby(runs, key=lambda r: r.label):
+    outcomes = [run_outcome(run, statuses.get(run.workdir)) for run in group]
+    finished = [o for o in outcomes if o['finished']]
+    solved = [o for o in finished if o['solved']]
+    times = [o['seconds_to_checkpoint'] for o in solved if o['seconds_to_checkpoint']]
+    lengths = sorted({int(n) for o in finished for n in o['accuracy']})
+    rows.append({
+        'configuration': label, 'runs': len(outcomes), 'finished': len(finished),
+        'solved': len(solved), 'success_rate': len(solved) / len(outcomes),
+        'median_seconds_to_solve': statistics.median(times) if times else None,
+        'accuracy': {str(n): {'best': max(o['accuracy'][str(n)] for o in finished),
+                              'median': statistics.median(o['accuracy'][str(n)]
+                                                          for o in finished)}
+                     for n in lengths},
+        'seeds': outcomes})
+  return rows
+
+
+def table(rows: list[dict]) -> str:
+  lengths = sorted({int(n) for row in rows for n in row['accuracy']})
+  header = (['configuration', 'solved / seeds', 'success rate', 'median time to solve'] +
+            [f'length {n}: best / median' for n in lengths])
+  lines = ['| ' + ' | '.join(header) + ' |', '|---|' + '---:|' * (len(header) - 1)]
+  for row in rows:
+    median = row['median_seconds_to_solve']
+    unfinished = row['runs'] - row['finished']
+    cells = [row['configuration'],
+             f'{row["solved"]} / {row["runs"]}' + (f' ({unfinished} unfinished)'
+                                                  if unfinished else ''),
+             f'{100 * row["success_rate"]:.0f}%',
+             '–' if median is None else f'{median:,.0f} s']
+    cells += [f'{floor_percent(row["accuracy"][str(n)]["best"])} / '
+              f'{floor_percent(row["accuracy"][str(n)]["median"])}'
+              if str(n) in row['accuracy'] else '–' for n in lengths]
+    lines.append('| ' + ' | '.join(cells) + ' |')
+  return '\n'.join(lines)
+
+
+def main(argv):
+  if len(argv) > 1:
+    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
+  root = Path(FLAGS.root or f'workdirs/sweep_{FLAGS.experiment}')
+  try:
+    if root.exists() and not root.is_dir():
+      raise ValueError(f'--root={root} is a file; give a directory')
+    runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root)
+    todo = [run for run in runs if run.result() is None]
+    for run in todo:
+      workdirs.prepare(run.workdir, run.config)
+  except ValueError as error:
+    fail(str(error))
+  threads = FLAGS.threads or max(1, (os.cpu_count() or 1) // FLAGS.parallel)
+  print(f'{len(runs)} runs in {root}: {len(runs) - len(todo)} finished before, '
+        f'{len(todo)} to run, {threads} threads each', flush=True)
+  start = time.time()
+  if FLAGS.backend == 'ray':
+    statuses = run_on_ray(todo, threads, FLAGS.ray_address)
+  else:
+    statuses = run_locally(todo, FLAGS.parallel, threads)
+  rows = summarize(runs, statuses)
+  wall = time.time() - start
+  near, far = lengths_of(runs[0].config)
+  text = (f'`{FLAGS.experiment}`, seeds {FLAGS.seeds}: solved = every test sequence right '
+          f'at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right at ten '
+          f'times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
+          f'per length). This invocation: {len(todo)} runs in {wall:,.0f} s of wall '
+          f'time.\n\n{table(rows)}\n')
+  (root / 'summary.md').write_text(text)
+  (root / 'summary.json').write_text(json.dumps(
+      {'experiment': FLAGS.experiment, 'seeds': FLAGS.seeds, 'grid': FLAGS.grid,
+       'solved_means': {'all_right_at': near, f'at_least_{SOLVED_FAR_ACCURACY}_at': far},
+       'wall_seconds': round(wall, 1), 'runs_this_invocation': len(todo),
+       'configurations': rows}, indent=2) + '\n')
+  print(f'\n{text}\nwritten to {root / "summary.md"}')
+  if any(status != 0 for status in statuses.values()):
+    sys.exit(1)
+
+
+if __name__ == '__main__':
+  app.run(main, flags_parser=cli.flags_parser(PROGRAM))

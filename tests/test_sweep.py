@@ -1,0 +1,124 @@
+"""experiments.sweep: every combination its own run, resumable, success rates that
+match the runs' own results, on local processes and on Ray."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sweep(*args, env=None):
+  return subprocess.run([sys.executable, '-m', 'experiments.sweep', *args],
+                        capture_output=True, text=True, cwd=ROOT, timeout=600,
+                        env={**os.environ, **(env or {})})
+
+
+def own_results(workdir: Path):
+  """(solved, accuracy by length) from the run's own evaluation, as the trainer wrote it."""
+  result = json.loads((workdir / 'eval' / 'results.json').read_text())
+  accuracy = {row['length']: row['sequence_accuracy'] for row in result['lengths']}
+  return accuracy[9] == 1.0 and accuracy[81] >= 0.99, accuracy
+
+
+def check_summary(root: Path, seeds, label='smoke'):
+  summary = json.loads((root / 'summary.json').read_text())
+  (row,) = summary['configurations']
+  assert row['configuration'] == label and row['runs'] == len(seeds)
+  solved = [own_results(root / f'{label}_seed{s}')[0] for s in seeds]
+  assert row['solved'] == sum(solved)
+  assert row['success_rate'] == sum(solved) / len(seeds)
+  for length in (9, 81):
+    values = [own_results(root / f'{label}_seed{s}')[1][length] for s in seeds]
+    assert row['accuracy'][str(length)]['best'] == max(values)
+  assert (root / 'summary.md').read_text().count(f'| {label} |') == 1
+  return row
+
+
+def test_a_two_seed_sweep_runs_resumes_and_summarizes_what_the_runs_got(tmp_path):
+  root = tmp_path / 'sweep'
+  # An interrupted run: seed 1 trained 10 of its 20 steps before the sweep starts.
+  seed1 = root / 'smoke_seed1'
+  subprocess.run([sys.executable, str(ROOT / 'run.py'), '--experiment=smoke', '--seed=1',
+                  f'--workdir={seed1}', '--max_steps=10'], check=True, cwd=ROOT,
+                 capture_output=True, timeout=300)
+  result = sweep('--experiment=smoke', '--seeds=0-1', f'--root={root}', '--parallel=2')
+  assert result.returncode == 0, result.stderr
+  assert '2 to run' in result.stdout
+  assert 'resuming' in (seed1 / 'sweep.log').read_text()
+  assert 'at step 10' in (seed1 / 'sweep.log').read_text()
+  row = check_summary(root, [0, 1])
+  assert row['finished'] == 2
+  steps = [json.loads(line)['step'] for line in open(seed1 / 'metrics.jsonl')]
+  assert steps == sorted(steps) and steps[-1] == 20  # went on from 10, not from 0
+  before = {p: p.stat().st_mtime for p in root.rglob('*') if p.is_file()}
+  again = sweep('--experiment=smoke', '--seeds=0-1', f'--root={root}')
+  assert again.returncode == 0, again.stderr
+  assert '2 finished before, 0 to run' in again.stdout
+  changed = {p for p in root.rglob('*') if p.is_file() and before.get(p) != p.stat().st_mtime}
+  assert changed == {root / 'summary.md', root / 'summary.json'}
+
+
+def test_a_grid_runs_every_combination_with_its_values(tmp_path):
+  root = tmp_path / 'grid'
+  result = sweep('--experiment=smoke', '--seeds=3', '--grid=maps=4,6',
+                 '--grid=hard_gates=true', '--grid=max_steps=10', f'--root={root}')
+  assert result.returncode == 0, result.stderr
+  summary = json.loads((root / 'summary.json').read_text())
+  labels = [row['configuration'] for row in summary['configurations']]
+  assert labels == ['maps=4_hard_gates=True_max_steps=10', 'maps=6_hard_gates=True_max_steps=10']
+  for label, maps in zip(labels, (4, 6)):
+    config = json.loads((root / f'{label}_seed3' / 'config.json').read_text())
+    assert (config['maps'], config['hard_gates'], config['max_steps'], config['seed']) == (
+        maps, True, 10, 3)
+
+
+def test_the_ray_backend_runs_the_sweep_on_a_local_ray_instance(tmp_path):
+  pytest.importorskip('ray')
+  root = tmp_path / 'ray'
+  result = sweep('--experiment=smoke', '--seeds=0-1', '--backend=ray', '--threads=1',
+                 f'--root={root}')
+  assert result.returncode == 0, result.stderr
+  check_summary(root, [0, 1])
+
+
+@pytest.mark.parametrize('args, must_mention', [
+    (['--experiment=nosuch'], ['nosuch', 'smoke', '--experiment=list']),
+    (['--seeds=3-1'], ['--seeds=3-1', 'LOW-HIGH']),
+    (['--seeds=a'], ['--seeds=a', '0-9']),
+    (['--seeds=-2'], ['--seeds=-2', '>= 0']),
+    (['--grid=lr'], ['--grid=lr', 'SETTING=V1,V2']),
+    (['--grid=lr='], ['--grid=lr=', 'SETTING=V1,V2']),
+    (['--grid=colour=1,2'], ["'colour'", 'not a hyperparameter', 'lr', 'maps']),
+    (['--grid=eval_examples=3'], ["'eval_examples'", 'not a hyperparameter']),
+    (['--grid=seed=1,2'], ['--seeds']),
+    (['--grid=maps=4,x'], ['maps=x', 'int']),
+    (['--grid=maps=0'], ['--maps=0', '>= 1']),
+    (['--grid=hard_gates=maybe'], ['hard_gates=maybe', 'true or false']),
+    (['--grid=lr=0.1', '--grid=lr=0.2'], ['lr twice']),
+    (['--parallel=0'], ['--parallel', 'positive integer']),
+    (['--backend=spark'], ['--backend', 'local', 'ray']),
+    (['stray'], ['stray']),
+])
+def test_bad_sweeps_stop_in_one_line_before_any_run(tmp_path, args, must_mention):
+  root = tmp_path / 'never'
+  result = sweep('--experiment=smoke', f'--root={root}', *args)
+  assert result.returncode == 2, result.stderr
+  assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+  for word in must_mention:
+    assert word in result.stderr, (word, result.stderr)
+  assert not root.exists()
+
+
+def test_the_ray_backend_without_ray_says_how_to_install_it(tmp_path):
+  hide = tmp_path / 'hide'
+  hide.mkdir()
+  (hide / 'ray.py').write_text("raise ImportError('No module named ray')\n")
+  result = sweep('--experiment=smoke', '--seeds=0', '--backend=ray', f'--root={tmp_path / "r"}',
+                 env={'PYTHONPATH': str(hide)})
+  assert result.returncode == 2
+  assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+  assert "pip install -e '.[ray]'" in result.stderr
