@@ -8,10 +8,13 @@
     python run.py --mode=examples --task=bmul --max_length=9
 
 Every setting of neuralgpu.config.Config is a flag. Every error a user can cause ends
-in one line on stderr and exit status 2.
+in one line on stderr and exit status 2. SIGINT and SIGTERM save a checkpoint and exit
+with 128 + the signal; a failed write or a diverged run ends in one line and status 1.
 """
 import dataclasses
 import os
+import signal
+import sys
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
@@ -21,7 +24,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, workdir as workdirs
+from neuralgpu import cli, distribute, faults, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -108,6 +111,22 @@ def show_examples(config: Config, count: int = 5) -> None:
 
 
 def main(argv):
+  signal.signal(signal.SIGTERM, faults.raise_interrupted)
+  try:
+    run(argv)
+  except faults.RunFailed as error:
+    print(f'run.py: error: {error}', file=sys.stderr)
+    sys.exit(1)
+  except KeyboardInterrupt as stop:
+    signum = getattr(stop, 'signum', signal.SIGINT)
+    step = getattr(stop, 'step', None)
+    saved = (f' at step {step}, its checkpoint saved' if step is not None else '')
+    print(f'run.py: stopped by {signal.Signals(signum).name}{saved}; run the same command '
+          'to go on', file=sys.stderr)
+    sys.exit(128 + signum)
+
+
+def run(argv):
   logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
   if len(argv) > 1:
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
@@ -144,19 +163,26 @@ def main(argv):
       distribute.check(config, distribute.visible_gpus())
       workdir = distribute.worker_workdir(
           Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}'), config)
-      workdirs.prepare(workdir, config)
+      workdirs.check(workdir, config)
   except ValueError as error:
     fail(str(error))
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
-  if FLAGS.mode == 'decode':
-    commands.decode(config, workdir, text, question)
-  elif FLAGS.mode == 'visualize':
-    commands.draw_state(config, workdir, text, question)
-  elif FLAGS.mode == 'eval':
-    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
-  else:
-    commands.train_and_report(config, workdir)
-
+  cli.import_tensorflow_quietly()
+  from neuralgpu import commands  # pylint: disable=import-outside-toplevel
+  try:
+    if FLAGS.mode == 'decode':
+      commands.decode(config, workdir, text, question)
+    elif FLAGS.mode == 'visualize':
+      commands.draw_state(config, workdir, text, question)
+    elif FLAGS.mode == 'eval':
+      commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
+    else:
+      try:
+        trainer = commands.start_training(config, workdir)
+      except ValueError as error:  # an unusable checkpoint or workdir, before any write
+        fail(str(error))
+      commands.train_and_report(trainer)
+  except faults.UnusableCheckpoint as error:  # found before anything is written
+    fail(str(error))
 
 if __name__ == '__main__':
   app.run(main, flags_parser=cli.flags_parser('run.py'))

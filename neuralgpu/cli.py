@@ -1,6 +1,8 @@
 """What the project's commands share: a mistake on the command line ends in one line
 naming it, with exit status 2 and no traceback."""
+import os
 import sys
+import tempfile
 
 from absl import flags
 
@@ -34,3 +36,23 @@ def flags_parser(program: str):
       sys.exit(0 if done.code == 1 else done.code)
 
   return parse
+
+
+def import_tensorflow_quietly() -> None:
+  """Imports TensorFlow with its start-up notices (absl's pre-init warning, oneDNN)
+  held back: they would bury the one line of an error found after it starts. They are
+  shown if the import fails."""
+  if 'tensorflow' in sys.modules:
+    return
+  with tempfile.TemporaryFile() as held, os.fdopen(os.dup(2), 'wb') as stderr:
+    sys.stderr.flush()
+    os.dup2(held.fileno(), 2)
+    try:
+      import tensorflow  # pylint: disable=import-outside-toplevel,unused-import
+    except BaseException:
+      os.dup2(stderr.fileno(), 2)
+      held.seek(0)
+      stderr.write(held.read())
+      raise
+    finally:
+      os.dup2(stderr.fileno(), 2)

@@ -9,19 +9,29 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import distribute, evaluate, models, report, visualize
+from neuralgpu import distribute, evaluate, faults, models, report, visualize
+from neuralgpu import workdir as workdirs
 from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 
 
-def train_and_report(config, workdir: Path) -> None:
+def start_training(config, workdir: Path) -> Trainer:
+  """The trainer of the run in workdir, resumed from its latest usable checkpoint, with
+  config.json written; ValueError (an unusable checkpoint, an unwritable workdir) with
+  nothing in the workdir changed."""
   trainer = Trainer(config, workdir)
-  start = time.time()
-  resumed_at = trainer.restore()
+  resumed_at = trainer.resume()
+  workdirs.prepare(workdir, config)
   if resumed_at:
     print(f'resuming {workdir} at step {resumed_at}, curriculum length '
           f'{int(trainer.state.curriculum_length)}', flush=True)
+  return trainer
+
+
+def train_and_report(trainer: Trainer) -> None:
+  start = time.time()
   step = trainer.train()
   print(f'trained to step {step} in {time.time() - start:.0f} s', flush=True)
+  config, workdir = trainer.config, trainer.workdir
   if not distribute.is_chief(config):
     return  # the chief evaluates
   evaluate_runs([(workdir, config)], config.lengths_to_report(), config.eval_examples)
@@ -39,11 +49,12 @@ def train_only(config, workdir: Path) -> dict:
 
 
 def best_model(config, workdir: Path):
-  """The model of the best checkpoint in workdir, and its step."""
+  """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
+  that cannot be read or is of another model."""
   model, state = models.build(config, len(tasks.get(config.task).vocab)), TrainState(config)
-  checkpoint = tf.train.Checkpoint(model=model, state=state)
-  # The best checkpoint is saved at the first validation, before any regular one.
-  checkpoint.restore(tf.train.latest_checkpoint(workdir / 'best')).expect_partial()
+  saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
+  faults.restore(tf.train.Checkpoint(model=model, state=state), model,
+                 [saved.model_checkpoint_path] if saved else [], workdir)
   return model, int(state.step)
 
 
@@ -70,9 +81,10 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
   """Evaluates each (workdir, config) run's best checkpoint on the same test sets; writes
   WORKDIR/eval/ for each and, for several runs, a joint table and plot in comparison_dir."""
   results = []
-  for workdir, config in runs:
+  # Every checkpoint is read before anything is written, so a bad one changes nothing.
+  best = [best_model(config, workdir) for workdir, config in runs]
+  for (workdir, config), (model, step) in zip(runs, best):
     start = time.time()
-    model, step = best_model(config, workdir)
     task = tasks.get(config.task)
     print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
           f'examples per length and the hard suites', flush=True)
@@ -84,7 +96,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    report.write([result], Path(workdir) / 'eval')
+    with faults.writing(Path(workdir) / 'eval'):
+      report.write([result], Path(workdir) / 'eval')
     print(f'\n{report.table([result])}\n')
     for row in rows:
       for failure in row['failures']:
@@ -94,7 +107,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
           f'written to {Path(workdir) / "eval"}', flush=True)
     results.append(result)
   if len(results) > 1:
-    report.write(results, comparison_dir)
+    with faults.writing(comparison_dir):
+      report.write(results, comparison_dir)
     print(f'\n{report.table(results)}\n\nwritten to {comparison_dir}')
 
 

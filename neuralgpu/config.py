@@ -7,13 +7,14 @@ on the command line override presets, and the result is saved as workdir/config.
 import dataclasses
 import json
 import math
+import os
 from pathlib import Path
 
 import tasks
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
-               'eval_examples', 'strategy', 'cpu_devices')
+               'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
 
 NGPU = ('ngpu',)
@@ -129,6 +130,8 @@ class Config:
                           'global batch.', choices=('none', 'mirrored', 'multiworker'))
   cpu_devices: int = setting(2, '--strategy=mirrored on a machine without GPUs: logical '
                              'CPU devices to mirror over.', low=1)
+  deterministic: bool = setting(False, 'TensorFlow op determinism: on a CPU the same '
+                                'seed and settings give the same losses step for step.')
   eval_lengths: str = setting('', 'Comma-separated lengths to report accuracy at after '
                               'training (default: max_length and 10*(max_length-1)+1).')
   eval_examples: int = setting(128, 'Held-out examples per length in that report.', low=1)
@@ -192,7 +195,10 @@ class Config:
     return tasks.get(self.task).scaled_length(self.max_length, 10)
 
   def save(self, path: Path) -> None:
-    path.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')
+    # Written whole, then renamed: a kill mid-write leaves the old file, never half of one.
+    temporary = path.with_name(path.name + '.tmp')
+    temporary.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')
+    os.replace(temporary, path)
 
   @classmethod
   def load(cls, path: Path) -> 'Config':

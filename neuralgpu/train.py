@@ -1,8 +1,10 @@
 """The training loop: curriculum, relaxation, validation, checkpoints and summaries."""
+import collections
 import contextlib
 import functools
 import json
 import math
+import os
 import re
 import time
 from pathlib import Path
@@ -11,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import data, distribute, evaluate, models, optim, visualize
+from neuralgpu import data, distribute, evaluate, faults, models, optim, visualize
 
 # Advance the curriculum once this many batches at its length average below threshold.
 CURRICULUM_WINDOW = 10
@@ -24,6 +26,11 @@ SOLVED_STREAK = 3
 # Why a run finished, kept in its checkpoints so that running it again does not train on.
 RUNNING, SOLVED, STOPPED_EARLY = 0, 1, 2
 WHY_FINISHED = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
+# Updates with a NaN or Inf loss or gradient are skipped; this many in a row go back to
+# the latest checkpoint with a lower rate, and going back to one checkpoint more than
+# NONFINITE_RETURNS times ends the run.
+NONFINITE_LIMIT = 3
+NONFINITE_RETURNS = 3
 
 
 class TrainState(tf.Module):
@@ -48,13 +55,18 @@ class TrainState(tf.Module):
     self.since_best = tf.Variable(0, trainable=False)  # validations without a new best
     self.finished = tf.Variable(RUNNING, trainable=False)
     self.seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False)  # training wall time
+    # Size of metrics.jsonl at the checkpoint (-1: unknown, in checkpoints from before).
+    self.log_bytes = tf.Variable(-1, dtype=tf.int64, trainable=False)
 
 
 class Trainer:
 
   def __init__(self, config, workdir: Path):
     self.config, self.workdir = config, Path(workdir)
+    self.metrics_path = self.workdir / 'metrics.jsonl'
     self.task = tasks.get(config.task)
+    if config.deterministic:
+      tf.config.experimental.enable_op_determinism()
     distribute.check(config, len(tf.config.list_physical_devices('GPU')))
     self.strategy = distribute.strategy(config.strategy, config.cpu_devices)
     if self.strategy:
@@ -77,20 +89,54 @@ class Trainer:
     self.predict = models.predictor(self.model)
     self.draws_state = hasattr(self.model, 'trace')  # the Neural GPU's state pictures
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
-    self.writer = tf.summary.create_file_writer(str(self.workdir))
     self.clock = time.time()  # training time is counted from here to each count_time()
+    self.resumed_at = self.saved_step = None
+    self.nonfinite = 0  # updates skipped in a row
+    self.returns = collections.Counter()  # steps gone back to for NaN or Inf
+
+  @functools.cached_property
+  def writer(self):
+    # Made at the first summary: a run refused at its start leaves no event file.
+    return tf.summary.create_file_writer(str(self.workdir))
+
+  def resume(self) -> int:
+    """Restores the latest checkpoint that can be read (UnusableCheckpoint if none can)
+    and cuts what a killed run logged after it, so metrics.jsonl reads as if the run had
+    never stopped; returns the step. Changes nothing in the workdir before it succeeds."""
+    if self.resumed_at is None:
+      self.resumed_at = self.saved_step = self.restore()
+      size = int(self.state.log_bytes)
+      if 0 <= size < self.log_size():
+        with faults.writing(self.metrics_path):
+          os.truncate(self.metrics_path, size)
+    return self.resumed_at
 
   def restore(self, best=False) -> int:
-    """Restores the latest (or best) checkpoint if there is one; returns its step."""
+    """Restores the latest (or best) checkpoint that can be read, saying which newer ones
+    cannot; returns its step (0 if there is none)."""
     manager = self.best if best else self.checkpoints
-    if manager.latest_checkpoint:
-      self.checkpoint.restore(manager.latest_checkpoint).expect_partial()
+    if manager.checkpoints:
+      _, skipped = faults.restore(self.checkpoint, self.model, manager.checkpoints,
+                                  self.workdir)
+      for path, why in skipped:
+        print(f'{path}: {why}; going back to the one before', flush=True)
     return int(self.state.step)
 
   def restore_best_weights(self) -> None:
     """The model's weights from the best checkpoint; the training state stays."""
-    if self.best.latest_checkpoint:
-      tf.train.Checkpoint(model=self.model).restore(self.best.latest_checkpoint).expect_partial()
+    if self.best.checkpoints:
+      faults.restore(tf.train.Checkpoint(model=self.model), self.model,
+                     self.best.checkpoints[-1:], self.workdir)
+
+  def save(self, step: int) -> None:
+    """A checkpoint of step, with the size of metrics.jsonl then."""
+    with faults.writing(f'the checkpoint of step {step}'):
+      self.state.log_bytes.assign(self.log_size())
+      self.checkpoints.save(step)
+    self.saved_step = step
+
+  def log_size(self) -> int:
+    return self.metrics_path.stat().st_size if self.metrics_path.exists() else 0
 
   def _loss(self, inputs, targets):
     # Teacher-forced for models that take targets: the loss of the answer as trained.
@@ -134,57 +180,123 @@ class Trainer:
     grads, grad_norm = optim.clip_and_add_noise(
         grads, self.config.max_grad_norm, noise_std,
         tf.random.experimental.stateless_fold_in(seed, 1))
-    self.adam.apply(grads, self.model.trainable_variables, lr)
-    return {**metrics, 'grad_norm': grad_norm}
+    finite = tf.math.is_finite(grad_norm) & tf.math.is_finite(metrics['loss'])
+
+    def update():
+      self.adam.apply(grads, self.model.trainable_variables, lr)
+      return tf.constant(0.0)
+
+    skipped = tf.cond(finite, update, lambda: tf.constant(1.0))
+    return {**metrics, 'grad_norm': grad_norm, 'skipped': skipped}
 
   def train(self) -> int:
     """Trains until max_steps, until solved at max_length or until early stopping;
-    returns the final step, with the model's weights those of the best checkpoint."""
+    returns the final step, with the model's weights those of the best checkpoint.
+
+    SIGINT and SIGTERM save a checkpoint at the end of the step and raise
+    faults.Interrupted; a failed write raises faults.WriteFailed naming the checkpoint
+    that is intact."""
     c, s = self.config, self.state
-    step = self.restore()
+    step = self.resume()
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
             f'({WHY_FINISHED[int(s.finished)]})', flush=True)
     steps_run, start_time = 0, time.time()  # for the rate: a roll-back moves step back
     self.clock = start_time
-    while step < c.max_steps and int(s.finished) == RUNNING:
-      rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
-      inputs, targets, length = data.training_batch(
-          self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
-          c.hard_fraction, int(s.stage))
-      relaxing = c.relax_sets > 1 and not bool(self.model.merged)
-      metrics = {k: float(v) for k, v in self.train_step(
-          inputs, targets, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
-          float(s.pull) if relaxing else 0.0,
-          optim.gradient_noise_std(c.grad_noise, step)).items()}
-      step = int(s.step.assign_add(1))
-      steps_run += 1
-      if length == int(s.curriculum_length):
-        errors = np.roll(s.recent_errors.numpy(), -1)
-        errors[-1] = 1 - metrics['sequence_accuracy']
-        s.recent_errors.assign(errors)
-        self.maybe_advance_curriculum()
-      if step % c.log_every == 0 or step == c.max_steps:
-        self.log(step, metrics, steps_run / (time.time() - start_time))
-      if step % c.probe_every == 0:
-        self.probe(step)
-      if step % c.eval_every == 0 or step == c.max_steps:
-        solved = self.validate(step)
-        step = int(s.step)  # a roll-back moves it back
-        stop_early = 0 < c.early_stopping <= int(s.since_best)
-        s.finished.assign(SOLVED if solved else STOPPED_EARLY if stop_early else RUNNING)
-        self.count_time()
-        self.checkpoints.save(step)
-        if solved:
-          print(f'solved at step {step}: every validation sequence right at lengths '
-                f'{c.max_length} and {self.beyond_length()} {SOLVED_STREAK} times in a '
-                f'row, then at length {self.config.far_length()}', flush=True)
-        elif stop_early:
-          print(f'stopped early at step {step}: no new best checkpoint in '
-                f'{c.early_stopping} validations', flush=True)
+    with faults.signals_deferred() as signals:
+      try:
+        if not self.checkpoints.checkpoints:
+          self.save(step)  # a NaN before the first validation has somewhere to go back to
+        while step < c.max_steps and int(s.finished) == RUNNING and not signals:
+          stepped_from = step
+          step, metrics = self.train_one_step(step)
+          steps_run += 1
+          if step <= stepped_from:
+            continue  # went back to a checkpoint
+          if step % c.log_every == 0 or step == c.max_steps:
+            self.log(step, metrics, steps_run / (time.time() - start_time))
+          if step % c.probe_every == 0:
+            self.probe(step)
+          if step % c.eval_every == 0 or step == c.max_steps:
+            step = self.validate_and_save(step)
+        if signals:
+          self.count_time()
+          self.save(step)
+          raise faults.Interrupted(signals[0], step)
+      except faults.WriteFailed as error:
+        raise faults.WriteFailed(
+            f'{error}; the checkpoint of step {self.saved_step} is intact: make room, '
+            'then run the same command to resume from it') from None
     # The loop ends on a checkpoint, so the training time is the one saved: running a
     # finished run again adds none.
     self.restore_best_weights()
+    return step
+
+  def train_one_step(self, step: int) -> tuple:
+    """One update (skipped if its loss or gradient is NaN or Inf); returns the step
+    training goes on from and the step's metrics."""
+    c, s = self.config, self.state
+    rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
+    inputs, targets, length = data.training_batch(
+        self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
+        c.hard_fraction, int(s.stage))
+    relaxing = c.relax_sets > 1 and not bool(self.model.merged)
+    metrics = {k: float(v) for k, v in self.train_step(
+        inputs, targets, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
+        float(s.pull) if relaxing else 0.0,
+        optim.gradient_noise_std(c.grad_noise, step)).items()}
+    step = int(s.step.assign_add(1))
+    if metrics['skipped']:
+      return self.skip_update(step, metrics), metrics
+    self.nonfinite = 0
+    if length == int(s.curriculum_length):
+      errors = np.roll(s.recent_errors.numpy(), -1)
+      errors[-1] = 1 - metrics['sequence_accuracy']
+      s.recent_errors.assign(errors)
+      self.maybe_advance_curriculum()
+    return step, metrics
+
+  def skip_update(self, step: int, metrics: dict) -> int:
+    """Logs a skipped update; NONFINITE_LIMIT in a row go back to the latest checkpoint
+    with a lower rate. Returns the step training goes on from."""
+    self.nonfinite += 1
+    print(f'  step {step}: loss {metrics["loss"]}, gradient norm {metrics["grad_norm"]}; '
+          f'update skipped ({self.nonfinite} in a row)', flush=True)
+    self.write({'step': step, 'skipped_update': 1.0, 'train/loss': metrics['loss'],
+                'train/grad_norm': metrics['grad_norm']})
+    if self.nonfinite < NONFINITE_LIMIT:
+      return step
+    self.nonfinite = 0
+    back_to = self.go_back(best=False)
+    self.returns[back_to] += 1
+    if self.returns[back_to] > NONFINITE_RETURNS:
+      raise faults.Diverged(
+          f'the loss or gradient stayed NaN or Inf after going back to step {back_to} '
+          f'{NONFINITE_RETURNS} times, each with a lower learning rate; try a lower --lr '
+          'or --max_grad_norm, or another --seed')
+    print(f'  {NONFINITE_LIMIT} updates in a row skipped; back to step {back_to} with '
+          f'learning rate {self.learning_rate(back_to):.2g}', flush=True)
+    self.write({'step': step, 'nonfinite_back_to': back_to,
+                'lr': self.learning_rate(back_to)})
+    return back_to
+
+  def validate_and_save(self, step: int) -> int:
+    """Validates, decides whether the run is finished and saves a checkpoint; returns
+    the step (a roll-back moves it back)."""
+    c, s = self.config, self.state
+    solved = self.validate(step)
+    step = int(s.step)
+    stop_early = 0 < c.early_stopping <= int(s.since_best)
+    s.finished.assign(SOLVED if solved else STOPPED_EARLY if stop_early else RUNNING)
+    self.count_time()
+    self.save(step)
+    if solved:
+      print(f'solved at step {step}: every validation sequence right at lengths '
+            f'{c.max_length} and {self.beyond_length()} {SOLVED_STREAK} times in a '
+            f'row, then at length {self.config.far_length()}', flush=True)
+    elif stop_early:
+      print(f'stopped early at step {step}: no new best checkpoint in '
+            f'{c.early_stopping} validations', flush=True)
     return step
 
   def count_time(self) -> None:
@@ -254,7 +366,8 @@ class Trainer:
       s.best_accuracy.assign(target)
       s.best_beyond_accuracy.assign(beyond)
       s.since_best.assign(0)
-      self.best.save(step)
+      with faults.writing(f'the best checkpoint (step {step})'):
+        self.best.save(step)
     else:
       s.since_best.assign_add(1)
     # Progress is a new low of the loss on fixed validation examples. The training loss
@@ -297,7 +410,7 @@ class Trainer:
     if not self.draws_state:
       return
     example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
-    with self.writer.as_default(step=step):
+    with faults.writing('TensorBoard summaries'), self.writer.as_default(step=step):
       for name, panel in visualize.panels(self.model, example).items():
         tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
         tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
@@ -321,19 +434,24 @@ class Trainer:
     Long-length Neural GPU training can blow up (a gradient spike, then every sequence
     wrong); decaying the rate on a plateau would take many validations to notice.
     """
-    best, lr, seconds = (float(self.state.best_accuracy), float(self.state.lr),
-                         float(self.state.seconds))
-    self.restore(best=True)
-    self.state.seconds.assign(seconds)  # time spent is not undone
-    # Lower than the rate that diverged, not the one saved with the checkpoint: the
-    # data stream replays by step, so the saved rate would diverge the same way again.
-    self.state.lr.assign(min(lr, float(self.state.lr)) * self.config.lr_decay)
+    best = float(self.state.best_accuracy)
+    self.go_back(best=True)
     print(f'  step {step}: validation sequence accuracy {evaluate.floor_percent(accuracy)} '
           f'fell below half the best ({evaluate.floor_percent(best)}); back to step '
           f'{int(self.state.step)} with learning rate '
           f'{self.learning_rate(int(self.state.step)):.2g}', flush=True)
     self.write({'step': step, 'rolled_back_to': int(self.state.step),
                 'lr': self.learning_rate(int(self.state.step))})
+
+  def go_back(self, best: bool) -> int:
+    """Restores the best or latest checkpoint, keeping the time spent, with a rate lower
+    than the one that failed, not the one saved with the checkpoint: the data stream
+    replays by step, so the saved rate would fail the same way again. Returns its step."""
+    lr, seconds = float(self.state.lr), float(self.state.seconds)
+    step = self.restore(best=best)
+    self.state.seconds.assign(seconds)
+    self.state.lr.assign(min(lr, float(self.state.lr)) * self.config.lr_decay)
+    return step
 
   def log(self, step, metrics, rate):
     s = self.state
@@ -354,9 +472,11 @@ class Trainer:
     TensorBoard."""
     self.count_time()
     record = {**record, 'train_seconds': float(self.state.seconds)}
-    with open(self.workdir / 'metrics.jsonl', 'a') as f:
-      f.write(json.dumps(record) + '\n')
-    with self.writer.as_default(step=record['step']):
+    with faults.writing(self.metrics_path):
+      self.workdir.mkdir(parents=True, exist_ok=True)
+      with open(self.metrics_path, 'a') as f:
+        f.write(json.dumps(record) + '\n')
+    with faults.writing('TensorBoard summaries'), self.writer.as_default(step=record['step']):
       for key, value in record.items():
         if key != 'step':
           tf.summary.scalar(key, value)

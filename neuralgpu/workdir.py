@@ -12,8 +12,6 @@ def prepare(workdir: Path, config: Config) -> None:
   workdir = Path(workdir)
   try:
     workdir.mkdir(parents=True, exist_ok=True)
-    if not os.access(workdir, os.W_OK):
-      raise PermissionError('not writable')
     config.save(workdir / 'config.json')
   except OSError as error:
     raise ValueError(f'--workdir={workdir} cannot be written ({error}); give a writable '
@@ -21,11 +19,16 @@ def prepare(workdir: Path, config: Config) -> None:
 
 
 def check(workdir: Path, config: Config) -> None:
-  """ValueError if workdir is a file or holds a run whose settings differ; changes
-  nothing."""
+  """ValueError if workdir is a file, cannot be written or holds a run whose settings
+  differ; changes nothing."""
   workdir = Path(workdir)
   if workdir.exists() and not workdir.is_dir():
     raise ValueError(f'--workdir={workdir} is a file; give a directory (new or a run to resume)')
+  existing = next(p for p in (workdir, *workdir.absolute().parents) if p.exists())
+  if not existing.is_dir() or not os.access(existing, os.W_OK):
+    raise ValueError(f'--workdir={workdir} cannot be written ({existing} is '
+                     f'{"not a directory" if not existing.is_dir() else "read-only"}); give '
+                     'a writable directory')
   config_path = workdir / 'config.json'
   if config_path.exists():
     differences = config.differences(_read(config_path))
@@ -41,8 +44,10 @@ def load_config(workdir: Path) -> Config:
   if not (workdir / 'config.json').is_file():
     raise ValueError(f'--workdir={workdir} holds no training run (no config.json); give '
                      'the --workdir of a training run')
-  if not (workdir / 'checkpoints' / 'checkpoint').is_file():
-    raise ValueError(f'--workdir={workdir} has no checkpoint yet; train first')
+  # The best checkpoint is saved at the first validation.
+  if not (workdir / 'best' / 'checkpoint').is_file():
+    raise ValueError(f'--workdir={workdir} has no checkpoint yet (the first is saved at '
+                     'the first validation); train first')
   return _read(workdir / 'config.json')
 
 

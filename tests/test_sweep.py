@@ -85,34 +85,6 @@ def test_the_ray_backend_runs_the_sweep_on_a_local_ray_instance(tmp_path):
   check_summary(root, [0, 1])
 
 
-@pytest.mark.parametrize('args, must_mention', [
-    (['--experiment=nosuch'], ['nosuch', 'smoke', '--experiment=list']),
-    (['--seeds=3-1'], ['--seeds=3-1', 'LOW-HIGH']),
-    (['--seeds=a'], ['--seeds=a', '0-9']),
-    (['--seeds=-2'], ['--seeds=-2', '>= 0']),
-    (['--grid=lr'], ['--grid=lr', 'SETTING=V1,V2']),
-    (['--grid=lr='], ['--grid=lr=', 'SETTING=V1,V2']),
-    (['--grid=colour=1,2'], ["'colour'", 'not a hyperparameter', 'lr', 'maps']),
-    (['--grid=eval_examples=3'], ["'eval_examples'", 'not a hyperparameter']),
-    (['--grid=seed=1,2'], ['--seeds']),
-    (['--grid=maps=4,x'], ['maps=x', 'int']),
-    (['--grid=maps=0'], ['--maps=0', '>= 1']),
-    (['--grid=hard_gates=maybe'], ['hard_gates=maybe', 'true or false']),
-    (['--grid=lr=0.1', '--grid=lr=0.2'], ['lr twice']),
-    (['--parallel=0'], ['--parallel', 'positive integer']),
-    (['--backend=spark'], ['--backend', 'local', 'ray']),
-    (['stray'], ['stray']),
-])
-def test_bad_sweeps_stop_in_one_line_before_any_run(tmp_path, args, must_mention):
-  root = tmp_path / 'never'
-  result = sweep('--experiment=smoke', f'--root={root}', *args)
-  assert result.returncode == 2, result.stderr
-  assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-  for word in must_mention:
-    assert word in result.stderr, (word, result.stderr)
-  assert not root.exists()
-
-
 def test_the_ray_backend_without_ray_says_how_to_install_it(tmp_path):
   hide = tmp_path / 'hide'
   hide.mkdir()

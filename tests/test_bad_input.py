@@ -1,0 +1,394 @@
+"""Bad input, everywhere a user can type something: run.py, the sweep command
+(python -m experiments.sweep) and the Python API.
+
+What this file guarantees, case by case:
+- On the command line: exit status 2; stderr is one line naming what was wrong and
+  what is valid; no traceback; every file and directory under the test's directory
+  (workdirs, sweep roots, files given as workdirs) is byte for byte as it was, mtimes
+  included. A case that fails before any work also prints nothing on stdout. A case
+  on a damaged checkpoint ({missing}, {truncated}, {foreign}) is found only after
+  TensorFlow has started, whose start-up lines may come first on stderr: there the
+  refusal is the one `run.py: error:` line, and the last.
+- In the Python API: a ValueError (or a subclass) whose message is one line naming the
+  bad value and what is valid; nothing on disk changes.
+
+Workdirs are copies of two tiny runs trained once per module ({run}: 8 maps; {foreign}
+holds the checkpoints of the 6-map run under the 8-map run's config.json).
+"""
+import dataclasses
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tasks
+from experiments import sweep
+from neuralgpu import distribute, workdir as workdirs
+from neuralgpu.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRAMS = {'run.py': [str(ROOT / 'run.py')], 'experiments.sweep': ['-m', 'experiments.sweep']}
+TINY_RUN = ['--experiment=smoke', '--max_steps=4', '--eval_every=2']
+DAMAGED = ('{missing}', '{truncated}', '{foreign}')  # refused only after TensorFlow starts
+
+
+def invoke(program, *args, timeout=300):
+  env = {k: v for k, v in os.environ.items() if k != 'TF_CONFIG'}
+  return subprocess.run([sys.executable, *PROGRAMS[program], *args], capture_output=True,
+                        text=True, cwd=ROOT, timeout=timeout, env=env)
+
+
+def train_tiny(workdir: Path, *args) -> Path:
+  result = invoke('run.py', *TINY_RUN, f'--workdir={workdir}', *args)
+  assert result.returncode == 0, result.stderr
+  return workdir
+
+
+@pytest.fixture(scope='module')
+def trained(tmp_path_factory):
+  return train_tiny(tmp_path_factory.mktemp('trained') / 'maps8')
+
+
+@pytest.fixture(scope='module')
+def trained_maps6(tmp_path_factory):
+  return train_tiny(tmp_path_factory.mktemp('trained') / 'maps6', '--maps=6')
+
+
+def snapshot(directory: Path):
+  """{relative path: (bytes, mtime_ns)} of every file, 'dir' for every directory; None if
+  the directory does not exist."""
+  if not directory.exists():
+    return None
+  return {str(p.relative_to(directory)): 'dir' if p.is_dir() else
+          (p.read_bytes(), p.stat().st_mtime_ns) for p in directory.rglob('*')}
+
+
+def checkpoint_files(workdir: Path, pattern: str) -> list[Path]:
+  return [p for d in ('checkpoints', 'best') for p in (workdir / d).glob(pattern)]
+
+
+class Scene(dict):
+  """The paths a case names as {name}, each made under tmp_path on first use."""
+
+  def __init__(self, tmp_path: Path, request):
+    super().__init__()
+    self.tmp, self.request = tmp_path, request
+
+  def __missing__(self, name):
+    self[name] = path = getattr(self, f'_{name}')(self.tmp / name)
+    return path
+
+  def _new(self, path):  # never created
+    return path
+
+  def _file(self, path):
+    path.write_text('keep me')
+    return path
+
+  def _empty(self, path):
+    path.mkdir()
+    return path
+
+  def _run(self, path):
+    """A copy of the 8-map run, not yet evaluated."""
+    shutil.copytree(self.request.getfixturevalue('trained'), path)
+    shutil.rmtree(path / 'eval')
+    return path
+
+  def _untrained(self, path):
+    path.mkdir()
+    shutil.copy(self['run'] / 'config.json', path)
+    return path
+
+  def _not_a_config(self, path):
+    self._run(path)
+    (path / 'config.json').write_text('{"colour": 1}\n')
+    return path
+
+  def _missing(self, path):
+    self._run(path)
+    for data in checkpoint_files(path, '*.data-*') + checkpoint_files(path, '*.index'):
+      data.unlink()  # the `checkpoint` state files stay, naming them
+    return path
+
+  def _truncated(self, path):
+    self._run(path)
+    for data in checkpoint_files(path, '*.data-00000-of-00001'):
+      os.truncate(data, data.stat().st_size // 2)
+    return path
+
+  def _foreign(self, path):
+    """The 8-map run's config.json over the 6-map run's checkpoints."""
+    self._run(path)
+    for name in ('checkpoints', 'best'):
+      shutil.rmtree(path / name)
+      shutil.copytree(self.request.getfixturevalue('trained_maps6') / name, path / name)
+    return path
+
+  def _sweep_with_run(self, path):
+    """A sweep root whose smoke_seed0 holds a run with eval_every=2 (the preset: 10)."""
+    path.mkdir()
+    shutil.copytree(self['run'], path / 'smoke_seed0')
+    return path
+
+
+@pytest.fixture
+def scene(tmp_path, request):
+  return Scene(tmp_path, request)
+
+
+def check_refused(result, program: str, must_mention, before_work: bool):
+  """Exit status 2, one line on stderr naming each of must_mention, no traceback."""
+  assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+  assert 'Traceback' not in result.stderr + result.stdout, result.stderr[-2000:]
+  lines = [line for line in result.stderr.splitlines() if line.strip()]
+  if before_work:
+    assert result.stdout == '', result.stdout
+    assert len(lines) == 1, result.stderr
+  else:
+    errors = [line for line in lines if line.startswith(f'{program}: error:')]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr[-2000:]
+  for word in must_mention:
+    assert word in lines[-1], (word, lines[-1])
+
+
+# --- the command line ----------------------------------------------------------------
+
+TRAIN = ('run.py', '--experiment=smoke', '--workdir={new}')
+RESUME = ('run.py', '--experiment=smoke', '--workdir={run}', '--eval_every=2')
+EVAL = ('run.py', '--mode=eval')
+DECODE = ('run.py', '--mode=decode')
+VISUALIZE = ('run.py', '--mode=visualize', '--workdir={run}')
+SWEEP = ('experiments.sweep', '--experiment=smoke', '--root={new}')
+UNNAMED = {'--experiment=smoke', '--workdir={new}', '--root={new}'}
+
+
+def case(argv, must_mention, id=None):  # pylint: disable=redefined-builtin
+  """(program, args, words the one line must contain), its id the args that matter."""
+  program, *args = argv
+  name = id or ' '.join(a for a in argv if a not in UNNAMED)
+  return pytest.param(program, args, must_mention, id=name)
+
+
+TRAINED_MODES = [
+    ('run.py', '--experiment=smoke', '--workdir={w}', '--max_steps=6', '--eval_every=2'),
+    (*EVAL, '--workdir={w}'),
+    (*DECODE, '--workdir={w}', '--input=1011+110'),
+]
+DAMAGES = [('{missing}', ['checkpoint', 'missing']),
+           ('{truncated}', ['checkpoint', 'cannot be read']),
+           ('{foreign}', ['checkpoint', 'does not match'])]
+
+CLI_CASES = [
+    # run.py: settings, alone or with the preset, that no run can take.
+    case((*TRAIN, '--task=nosuch'), ['--task', 'nosuch', 'badd', 'sort']),
+    case((*TRAIN, '--height=0'), ['--height=0', '>= 1']),
+    case((*TRAIN, '--maps=0'), ['--maps=0', '>= 1']),
+    case((*TRAIN, '--cutoff=0.9'), ['--cutoff=0.9', '>= 1.0']),
+    case((*TRAIN, '--dropout=1.0'), ['--dropout=1.0', '>= 0.0 and < 1.0']),
+    case((*TRAIN, '--dropout=-0.1'), ['--dropout=-0.1']),
+    case((*TRAIN, '--hard_fraction=1.5'), ['--hard_fraction=1.5', '>= 0.0 and <= 1.0']),
+    case((*TRAIN, '--model=lstm9'), ['--model=lstm9', 'ngpu']),
+    case((*TRAIN, '--experiment=nosuch'), ['nosuch', 'smoke']),
+    case((*TRAIN, '--min_length=4', '--max_length=4'), ['--min_length=4', 'badd']),
+    case((*TRAIN, '--max_length=2'), ['--max_length=2', '--min_length=3']),
+    case((*TRAIN, '--eval_lengths=41,40'), ['--eval_lengths', '40']),
+    case((*TRAIN, '--eval_lengths=4x'), ['--eval_lengths', '4x']),
+    case((*TRAIN, '--task=sort', '--eval_lengths=0'), ['--eval_lengths', 'sort', '>= 1']),
+    case((*TRAIN, '--maps=abc'), ['--maps', 'abc']),
+    case((*TRAIN, '--lr=fast'), ['--lr', 'fast', 'float']),
+    case((*TRAIN, '--jit=maybe'), ['--jit', 'maybe', 'boolean']),
+    case((*TRAIN, '--mode=nosuch'), ['--mode', 'nosuch', 'train', 'eval', 'decode']),
+    case((*TRAIN, '--mode=examples', '--task=nosuch'), ['--task', 'nosuch', 'badd']),
+    case((*TRAIN, '--nosuchflag'), ['nosuchflag']),
+    case((*TRAIN, 'stray'), ['stray', '--flag']),
+    case((*TRAIN, '--mode=decode', '--input=1+1'), ['--workdir']),
+    case((*TRAIN, '--model=lstm'), ['--experiment=smoke', '--maps', '--model=ngpu',
+                                    'badd_lstm']),
+    case((*TRAIN, '--units=64'), ['--units', '--model=lstm', 'not of --model=ngpu']),
+    case((*TRAIN, '--experiment=badd_gru', '--cutoff=1.5'),
+         ['--cutoff', '--model=ngpu', '--model=gru']),
+    case((*TRAIN, '--experiment=badd_lstm', '--bidirectional'),
+         ['--bidirectional', '--rnn_form=seq2seq']),
+    case((*TRAIN, '--experiment=badd_gru', '--rnn_form=attention'), ['--rnn_form', 'seq2seq']),
+    case((*TRAIN, '--strategy=multiworker'), ['--strategy=multiworker', 'TF_CONFIG']),
+    # run.py: workdirs it cannot train in.
+    case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
+    case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),
+    case((*RESUME, '--maps=9'), ['--workdir', 'maps (8 -> 9)', 'same settings']),
+    # --mode=eval
+    case((*EVAL, '--workdir={run}', '--eval_lengths=9,10'), ['--eval_lengths', '10']),
+    case((*EVAL, '--workdir={run}', '--eval_examples=0'), ['--eval_examples=0', '>= 1']),
+    case((*EVAL, '--workdir={run},'), ['--workdir']),
+    case((*EVAL, '--workdir={run},{run}/nosuch'), ['nosuch', 'no training run']),
+    case((*EVAL, '--workdir={untrained}'), ['no checkpoint']),
+    case((*EVAL, '--workdir={new}'), ['--workdir', 'new', 'no training run']),
+    case((*EVAL, '--workdir={run},{run}', '--comparison_dir={file}'),
+         ['--comparison_dir', 'is a file', 'directory']),
+    # --mode=decode and visualize: workdirs and questions.
+    case((*DECODE, '--workdir={empty}', '--input=1+1'), ['no training run']),
+    case((*DECODE, '--workdir={file}', '--input=1+1'), ['--workdir', 'no training run']),
+    case((*DECODE, '--workdir={untrained}', '--input=1+1'), ['no checkpoint', 'train']),
+    case((*DECODE, '--workdir={not_a_config}', '--input=1+1'),
+         ['config.json', 'not a config written by run.py']),
+    case((*DECODE, '--workdir={run}'), ['--input', "--input='1011+110'"]),
+    case((*DECODE, '--workdir={run}', '--input=10a1+1'), ['--input', "'a'", '0 1 +']),
+    case((*DECODE, '--workdir={run}', '--input=1011'), ['--input', "'11+10'"]),
+    case((*DECODE, '--workdir={run}', '--input=1+1+1'), ['--input', "'11+10'"]),
+    case((*DECODE, '--workdir={run}', '--input='), ['--input', "'11+10'"]),
+    case((*VISUALIZE, '--input=12+1'), ['--input', "'2'"]),
+    case((*VISUALIZE, '--input=' + '1' * 201 + '+1'), ['--input', '401 symbols'],
+         id='run.py --mode=visualize --workdir={run} --input=(403 symbols)'),
+    # The sweep command.
+    case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
+    case((*SWEEP, '--seeds=3-1'), ['--seeds=3-1', 'LOW-HIGH']),
+    case((*SWEEP, '--seeds=a'), ['--seeds=a', '0-9']),
+    case((*SWEEP, '--seeds=-2'), ['--seeds=-2', '>= 0']),
+    case((*SWEEP, '--seeds='), ['--seeds=', '0-9']),
+    case((*SWEEP, '--seeds=0-1,x'), ['--seeds=0-1,x', '0-9']),
+    case((*SWEEP, '--grid=lr'), ['--grid=lr', 'SETTING=V1,V2']),
+    case((*SWEEP, '--grid=lr='), ['--grid=lr=', 'SETTING=V1,V2']),
+    case((*SWEEP, '--grid=colour=1,2'), ["'colour'", 'not a hyperparameter', 'lr', 'maps']),
+    case((*SWEEP, '--grid=eval_examples=3'), ["'eval_examples'", 'not a hyperparameter']),
+    case((*SWEEP, '--grid=seed=1,2'), ['--seeds']),
+    case((*SWEEP, '--grid=maps=4,x'), ['maps=x', 'int']),
+    case((*SWEEP, '--grid=maps=0'), ['--maps=0', '>= 1']),
+    case((*SWEEP, '--grid=task=nosuch'), ['nosuch', 'badd', 'sort']),
+    case((*SWEEP, '--grid=hard_gates=maybe'), ['hard_gates=maybe', 'true or false']),
+    case((*SWEEP, '--grid=lr=0.1', '--grid=lr=0.2'), ['lr twice']),
+    case((*SWEEP, '--parallel=0'), ['--parallel', 'positive integer']),
+    case((*SWEEP, '--threads=0'), ['--threads', 'positive integer']),
+    case((*SWEEP, '--backend=spark'), ['--backend', 'local', 'ray']),
+    case((*SWEEP, 'stray'), ['stray']),
+    case((*SWEEP, '--root={file}'), ['--root', 'is a file', 'directory']),
+    case((*SWEEP, '--root={sweep_with_run}', '--seeds=0'),
+         ['smoke_seed0', 'eval_every (2 -> 10)', 'same settings']),
+    # A trained run whose checkpoint is damaged, to train on, evaluate or decode with.
+    *[case([a.replace('{w}', damage) for a in argv], must_mention)
+      for argv in TRAINED_MODES for damage, must_mention in DAMAGES],
+]
+
+
+@pytest.mark.parametrize('program, args, must_mention', CLI_CASES)
+def test_bad_command_lines_stop_in_one_line_and_change_nothing(scene, program, args,
+                                                               must_mention):
+  args = [a.format_map(scene) for a in args]
+  before = snapshot(scene.tmp)
+  result = invoke(program, *args)
+  started = any(damage.strip('{}') in scene for damage in DAMAGED)
+  check_refused(result, program, must_mention, before_work=not started)
+  assert snapshot(scene.tmp) == before
+
+
+# --- the Python API -------------------------------------------------------------------
+
+
+def tf_config(text):
+  """distribute.cluster() under TF_CONFIG=text (None: unset)."""
+
+  def call(scene):
+    patch = scene.request.getfixturevalue('monkeypatch')
+    if text is None:
+      patch.delenv('TF_CONFIG', raising=False)
+    else:
+      patch.setenv('TF_CONFIG', text)
+    return distribute.cluster()
+
+  return call
+
+
+def best_model(scene):
+  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (TensorFlow)
+  return commands.best_model(workdirs.load_config(scene['truncated']), scene['truncated'])
+
+
+def changed_config(scene):
+  return dataclasses.replace(workdirs.load_config(scene['run']), maps=9)
+
+
+def api(call, must_mention, id, needs=(), error='ValueError'):  # pylint: disable=redefined-builtin
+  """call(scene) must raise `error` naming each of must_mention; needs: the scene's
+  paths made before the call."""
+  return pytest.param(call, must_mention, needs, error, id=id)
+
+
+BADD = tasks.get('badd')
+RNG = np.random.default_rng(0)
+API_CASES = [
+    api(lambda s: tasks.get('nosuch'), ["'nosuch'", 'badd', 'sort'], 'tasks.get'),
+    api(lambda s: tasks.register(BADD), ["'badd'", 'already registered', 'another name'],
+        'tasks.register twice'),
+    api(lambda s: tasks.register('badd'), ['tasks.Task', 'str'], 'tasks.register a str'),
+    api(lambda s: Config(maps=0).validate(), ['--maps=0', '>= 1'], 'Config maps=0'),
+    api(lambda s: Config(dropout=1.0).validate(), ['--dropout=1.0', '< 1.0'],
+        'Config dropout=1.0'),
+    api(lambda s: Config(lr='fast').validate(), ['--lr', "'fast'", 'number'],
+        'Config lr=str'),
+    api(lambda s: Config(maps='8').validate(), ['--maps', "'8'", 'integer'],
+        'Config maps=str'),
+    api(lambda s: Config(model='lstm9').validate(), ['--model=lstm9', 'ngpu, lstm, gru'],
+        'Config model'),
+    api(lambda s: Config(task='nosuch').validate(), ['--task', "'nosuch'", 'badd'],
+        'Config task'),
+    api(lambda s: Config(units=64).validate(), ['--units', '--model=lstm', '--model=ngpu'],
+        'Config setting of another model'),
+    api(lambda s: Config(task='badd', min_length=4, max_length=4).validate(),
+        ['--min_length=4', '--max_length=4', 'badd', '3, 5, 7'], 'Config lengths'),
+    api(lambda s: Config(eval_lengths='41,40').validate(), ['--eval_lengths', '40', '3, 5, 7'],
+        'Config eval_lengths'),
+    api(lambda s: BADD.encode('10a1+1'), ["'10a1+1'", "'a'", '0 1 +'], 'encode symbol'),
+    api(lambda s: BADD.encode('1+1+1'), ["'1+1+1'", "'11+10'"], 'encode three operands'),
+    api(lambda s: BADD.encode(''), ["''", "'11+10'"], 'encode empty'),
+    api(lambda s: BADD.encode(1011), ['string', "'11+10'", 'int'], 'encode int'),
+    api(lambda s: BADD.decode([9]), ['id 9', '0..3'], 'decode id'),
+    api(lambda s: BADD.sample(RNG, 2, 4), ['length 4', '3, 5, 7'], 'sample length'),
+    api(lambda s: BADD.sample(RNG, 0, 5), ['batch_size', '>= 1', '0'], 'sample batch'),
+    api(lambda s: BADD.sample(0, 2, 5), ['rng', 'default_rng', 'int'], 'sample rng'),
+    api(lambda s: workdirs.prepare(s['file'], Config()), ['is a file', 'directory'],
+        'prepare a file', needs=['file']),
+    api(lambda s: workdirs.prepare(s['file'] / 'sub', Config()),
+        ['cannot be written', 'writable directory'], 'prepare under a file', needs=['file']),
+    api(lambda s: workdirs.prepare(s['run'], changed_config(s)),
+        ['maps (8 -> 9)', 'same settings'], 'prepare changed config', needs=['run']),
+    api(lambda s: workdirs.load_config(s['empty']), ['no config.json', '--workdir'],
+        'load_config empty', needs=['empty']),
+    api(lambda s: workdirs.load_config(s['untrained']), ['no checkpoint', 'train'],
+        'load_config untrained', needs=['untrained']),
+    api(lambda s: sweep.parse_seeds('3-1'), ['--seeds=3-1', 'LOW <= HIGH'], 'parse_seeds'),
+    api(lambda s: sweep.parse_grid(['colour=1']), ["'colour'", 'lr', 'maps'], 'parse_grid'),
+    api(lambda s: sweep.parse_grid(['maps=x']), ['maps=x', 'int'], 'parse_grid type'),
+    api(tf_config(None), ['TF_CONFIG', '"index": 0'], 'cluster without TF_CONFIG'),
+    api(tf_config('nojson'), ["TF_CONFIG='nojson'", '"index": I'], 'cluster TF_CONFIG'),
+    api(tf_config('{"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 3}}'),
+        ['"index": 3', 'one of the workers'], 'cluster TF_CONFIG index'),
+    api(best_model, ['checkpoint', 'cannot be read'], 'best_model truncated',
+        needs=['truncated'], error='neuralgpu.faults.UnusableCheckpoint'),
+]
+
+
+def exception_class(name: str):
+  module, _, attribute = name.rpartition('.')
+  return getattr(importlib.import_module(module or 'builtins'), attribute)
+
+
+@pytest.mark.parametrize('call, must_mention, needs, error', API_CASES)
+def test_bad_api_calls_raise_one_line_value_errors_and_change_nothing(scene, call,
+                                                                      must_mention, needs,
+                                                                      error):
+  error = exception_class(error)
+  assert issubclass(error, ValueError)
+  for name in needs:
+    scene[name]  # pylint: disable=pointless-statement
+  before = snapshot(scene.tmp)
+  with pytest.raises(error) as raised:
+    call(scene)
+  message = str(raised.value)
+  assert len(message.splitlines()) == 1, message
+  for word in must_mention:
+    assert word in message, (word, message)
+  assert snapshot(scene.tmp) == before
