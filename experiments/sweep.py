@@ -22,9 +22,11 @@ import dataclasses
 import itertools
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from concurrent import futures
 from pathlib import Path
@@ -169,20 +171,35 @@ def lengths_of(config: Config) -> tuple[int, int]:
 
 
 def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:
-  """Runs each as a process, `parallel` at once; {workdir: exit status}."""
+  """Runs each as a process, `parallel` at once; {workdir: exit status}. On Ctrl-C the
+  running ones are stopped as Ctrl-C stops run.py: each saves a checkpoint."""
+  running, stopping = set(), threading.Event()
 
   def one(run):
+    if stopping.is_set():
+      return None
     print(f'{run.workdir}: started', flush=True)
     with open(run.workdir / 'sweep.log', 'a') as log:
-      return subprocess.call(run.command(), stdout=log, stderr=subprocess.STDOUT,
-                             env=thread_env(threads))
+      process = subprocess.Popen(run.command(), stdout=log, stderr=subprocess.STDOUT,
+                                 env=thread_env(threads))
+      running.add(process)
+      try:
+        return process.wait()
+      finally:
+        running.discard(process)
 
   statuses = {}
   with futures.ThreadPoolExecutor(parallel) as pool:
     jobs = {pool.submit(one, run): run for run in runs}
-    for job in futures.as_completed(jobs):
-      statuses[jobs[job].workdir] = job.result()
-      report_done(jobs[job], job.result())
+    try:
+      for job in futures.as_completed(jobs):
+        statuses[jobs[job].workdir] = job.result()
+        report_done(jobs[job], job.result())
+    except KeyboardInterrupt:
+      stopping.set()
+      for process in list(running):
+        process.send_signal(signal.SIGINT)
+      raise
   return statuses
 
 
@@ -308,10 +325,15 @@ def main(argv):
   print(f'{len(runs)} runs in {root}: {len(runs) - len(todo)} finished before, '
         f'{len(todo)} to run, {threads} threads each', flush=True)
   start = time.time()
-  if FLAGS.backend == 'ray':
-    statuses = run_on_ray(todo, threads, FLAGS.ray_address)
-  else:
-    statuses = run_locally(todo, FLAGS.parallel, threads)
+  try:
+    if FLAGS.backend == 'ray':
+      statuses = run_on_ray(todo, threads, FLAGS.ray_address)
+    else:
+      statuses = run_locally(todo, FLAGS.parallel, threads)
+  except KeyboardInterrupt:
+    print(f'{PROGRAM}: interrupted; the runs saved their checkpoints: run the same command '
+          'to go on', file=sys.stderr)
+    sys.exit(130)
   rows = summarize(runs, statuses)
   wall = time.time() - start
   near, far = lengths_of(runs[0].config)

@@ -7,6 +7,7 @@ imported only inside the functions that need it: run.py reads this module before
 import contextlib
 import gc
 import logging
+import re
 import signal
 import threading
 
@@ -68,7 +69,8 @@ def writing(what: str):
   except OSError as error:
     raise WriteFailed(f'could not write {what}: {error.strerror or error}') from None
   except tf.errors.OpError as error:
-    raise WriteFailed(f'could not write {what}: {error.message.splitlines()[0]}') from None
+    reason = re.sub(r'\{\{.*?\}\}\s*', '', error.message.splitlines()[0])  # op names
+    raise WriteFailed(f'could not write {what}: {reason}') from None
 
 
 def restore(checkpoint, model, paths, workdir) -> tuple:

@@ -224,9 +224,10 @@ class Trainer:
           self.save(step)
           raise faults.Interrupted(signals[0], step)
       except faults.WriteFailed as error:
-        raise faults.WriteFailed(
-            f'{error}; the checkpoint of step {self.saved_step} is intact: make room, '
-            'then run the same command to resume from it') from None
+        intact = (f'the checkpoint of step {self.saved_step} is intact'
+                  if self.checkpoints.checkpoints else 'no checkpoint was written yet')
+        raise faults.WriteFailed(f'{error}; {intact}: make room, then run the same command '
+                                 'to go on') from None
     # The loop ends on a checkpoint, so the training time is the one saved: running a
     # finished run again adds none.
     self.restore_best_weights()
