@@ -7,10 +7,10 @@ on the command line override presets, and the result is saved as workdir/config.
 import dataclasses
 import json
 import math
-import os
 from pathlib import Path
 
 import tasks
+from neuralgpu import faults
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
@@ -195,10 +195,8 @@ class Config:
     return tasks.get(self.task).scaled_length(self.max_length, 10)
 
   def save(self, path: Path) -> None:
-    # Written whole, then renamed: a kill mid-write leaves the old file, never half of one.
-    temporary = path.with_name(path.name + '.tmp')
-    temporary.write_text(json.dumps(dataclasses.asdict(self), indent=2, sort_keys=True) + '\n')
-    os.replace(temporary, path)
+    faults.write_whole(path, json.dumps(dataclasses.asdict(self), indent=2,
+                                        sort_keys=True) + '\n')
 
   @classmethod
   def load(cls, path: Path) -> 'Config':

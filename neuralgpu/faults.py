@@ -7,9 +7,11 @@ imported only inside the functions that need it: run.py reads this module before
 import contextlib
 import gc
 import logging
+import os
 import re
 import signal
 import threading
+from pathlib import Path
 
 
 class UnusableCheckpoint(ValueError):
@@ -71,6 +73,14 @@ def writing(what: str):
   except tf.errors.OpError as error:
     reason = re.sub(r'\{\{.*?\}\}\s*', '', error.message.splitlines()[0])  # op names
     raise WriteFailed(f'could not write {what}: {reason}') from None
+
+
+def write_whole(path: Path, text: str) -> None:
+  """Writes a temporary file, then renames it: a kill mid-write leaves the old file or
+  none, never half of one."""
+  temporary = path.with_name(path.name + '.tmp')
+  temporary.write_text(text)
+  os.replace(temporary, path)
 
 
 def restore(checkpoint, model, paths, workdir) -> tuple:

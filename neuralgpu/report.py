@@ -8,6 +8,7 @@ matplotlib.use('Agg')  # files only, no display
 # pylint: disable=wrong-import-position
 from matplotlib import pyplot as plt
 
+from neuralgpu import faults
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
 
@@ -58,7 +59,7 @@ def write(results: list[dict], directory: Path) -> None:
   """results.json (one model: its result; several: a list), table.md, generalization.png."""
   directory.mkdir(parents=True, exist_ok=True)
   data = results[0] if len(results) == 1 else results
-  (directory / 'results.json').write_text(json.dumps(data, indent=2) + '\n')
+  faults.write_whole(directory / 'results.json', json.dumps(data, indent=2) + '\n')
   (directory / 'table.md').write_text(table(results) + '\n')
   figure = plot(results)
   figure.savefig(directory / 'generalization.png', dpi=100)
