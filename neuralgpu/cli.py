@@ -1,6 +1,7 @@
 """What the project's commands share: a mistake on the command line ends in one line
 naming it, with exit status 2 and no traceback."""
 import os
+import re
 import sys
 import tempfile
 
@@ -31,11 +32,36 @@ def flags_parser(program: str):
     try:
       return flags.FLAGS(argv)
     except flags.Error as error:
-      fail(program, str(error))
+      fail(program, _valid_values(str(error)))
     except SystemExit as done:  # absl exits 1 after printing --help/--helpfull
       sys.exit(0 if done.code == 1 else done.code)
 
   return parse
+
+
+# absl's message for a value that does not convert names no valid value.
+_KINDS = {'bool': 'true or false (a boolean flag)', 'int': 'an integer',
+          'float': 'a number (float)'}
+
+
+def _valid_values(message: str) -> str:
+  """absl's message, or for a value not of the flag's type, one saying what is valid."""
+  match = re.fullmatch(r'flag --(\w+)=(.*?): .*', message)
+  if not match or match.group(1) not in flags.FLAGS:
+    return message
+  name, value = match.groups()
+  kind = flags.FLAGS[name].flag_type()
+  if kind not in _KINDS or kind != 'bool' and _converts(value, kind):
+    return message  # a number out of bounds: absl names the bounds
+  return f'--{name}={value} is not valid; give {_KINDS[kind]}'
+
+
+def _converts(value: str, kind: str) -> bool:
+  try:
+    {'int': int, 'float': float}[kind](value)
+    return True
+  except ValueError:
+    return False
 
 
 def import_tensorflow_quietly() -> None:

@@ -83,15 +83,15 @@ def write_whole(path: Path, text: str) -> None:
   os.replace(temporary, path)
 
 
-def restore(checkpoint, model, paths, workdir) -> tuple:
+def restore(checkpoint, model, paths, workdir) -> list:
   """Restores the newest of `paths` (oldest first) that can be read and holds every
-  variable of `model`; returns (that path, [(newer path, why it was skipped)]).
+  variable of `model`; returns [(each newer path, why it was skipped)].
   UnusableCheckpoint if none can."""
   skipped = []
   for path in reversed(paths):
     why = _restore_one(checkpoint, model, path)
     if why is None:
-      return path, skipped
+      return skipped
     skipped.append((path, why))
   reasons = '; '.join(f'{path}: {why}' for path, why in skipped) or 'none is listed'
   # What a failed restore left warns when deleted, at exit: after the line that says why.

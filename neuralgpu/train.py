@@ -116,8 +116,8 @@ class Trainer:
     cannot; returns its step (0 if there is none)."""
     manager = self.best if best else self.checkpoints
     if manager.checkpoints:
-      _, skipped = faults.restore(self.checkpoint, self.model, manager.checkpoints,
-                                  self.workdir)
+      skipped = faults.restore(self.checkpoint, self.model, manager.checkpoints,
+                               self.workdir)
       for path, why in skipped:
         print(f'{path}: {why}; going back to the one before', flush=True)
     return int(self.state.step)

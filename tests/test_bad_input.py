@@ -16,7 +16,6 @@ Workdirs are copies of two tiny runs trained once per module ({run}: 8 maps; {fo
 holds the checkpoints of the 6-map run under the 8-map run's config.json).
 """
 import dataclasses
-import importlib
 import os
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import pytest
 
 import tasks
 from experiments import sweep
-from neuralgpu import distribute, workdir as workdirs
+from neuralgpu import distribute, faults, workdir as workdirs
 from neuralgpu.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -311,7 +310,7 @@ def changed_config(scene):
   return dataclasses.replace(workdirs.load_config(scene['run']), maps=9)
 
 
-def api(call, must_mention, id, needs=(), error='ValueError'):  # pylint: disable=redefined-builtin
+def api(call, must_mention, id, needs=(), error=ValueError):  # pylint: disable=redefined-builtin
   """call(scene) must raise `error` naming each of must_mention; needs: the scene's
   paths made before the call."""
   return pytest.param(call, must_mention, needs, error, id=id)
@@ -367,20 +366,14 @@ API_CASES = [
     api(tf_config('{"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 3}}'),
         ['"index": 3', 'one of the workers'], 'cluster TF_CONFIG index'),
     api(best_model, ['checkpoint', 'cannot be read'], 'best_model truncated',
-        needs=['truncated'], error='neuralgpu.faults.UnusableCheckpoint'),
+        needs=['truncated'], error=faults.UnusableCheckpoint),
 ]
-
-
-def exception_class(name: str):
-  module, _, attribute = name.rpartition('.')
-  return getattr(importlib.import_module(module or 'builtins'), attribute)
 
 
 @pytest.mark.parametrize('call, must_mention, needs, error', API_CASES)
 def test_bad_api_calls_raise_one_line_value_errors_and_change_nothing(scene, call,
                                                                       must_mention, needs,
                                                                       error):
-  error = exception_class(error)
   assert issubclass(error, ValueError)
   for name in needs:
     scene[name]  # pylint: disable=pointless-statement
