@@ -13,8 +13,6 @@ with 128 + the signal; a failed write or a diverged run ends in one line and sta
 """
 import dataclasses
 import os
-import signal
-import sys
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
@@ -24,7 +22,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, faults, workdir as workdirs
+from neuralgpu import cli, distribute, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -111,19 +109,8 @@ def show_examples(config: Config, count: int = 5) -> None:
 
 
 def main(argv):
-  signal.signal(signal.SIGTERM, faults.raise_interrupted)
-  try:
+  with cli.faults_in_one_line('run.py'):
     run(argv)
-  except faults.RunFailed as error:
-    print(f'run.py: error: {error}', file=sys.stderr)
-    sys.exit(1)
-  except KeyboardInterrupt as stop:
-    signum = getattr(stop, 'signum', signal.SIGINT)
-    step = getattr(stop, 'step', None)
-    saved = (f' at step {step}, its checkpoint saved' if step is not None else '')
-    print(f'run.py: stopped by {signal.Signals(signum).name}{saved}; run the same command '
-          'to go on', file=sys.stderr)
-    sys.exit(128 + signum)
 
 
 def run(argv):
@@ -168,21 +155,20 @@ def run(argv):
     fail(str(error))
   cli.import_tensorflow_quietly()
   from neuralgpu import commands  # pylint: disable=import-outside-toplevel
-  try:
-    if FLAGS.mode == 'decode':
-      commands.decode(config, workdir, text, question)
-    elif FLAGS.mode == 'visualize':
-      commands.draw_state(config, workdir, text, question)
-    elif FLAGS.mode == 'eval':
-      commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
-    else:
-      try:
-        trainer = commands.start_training(config, workdir)
-      except ValueError as error:  # an unusable checkpoint or workdir, before any write
-        fail(str(error))
-      commands.train_and_report(trainer)
-  except faults.UnusableCheckpoint as error:  # found before anything is written
-    fail(str(error))
+  # A checkpoint that cannot be used is found before anything is written.
+  if FLAGS.mode == 'decode':
+    commands.decode(config, workdir, text, question)
+  elif FLAGS.mode == 'visualize':
+    commands.draw_state(config, workdir, text, question)
+  elif FLAGS.mode == 'eval':
+    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
+  else:
+    try:
+      trainer = commands.start_training(config, workdir)
+    except ValueError as error:  # a checkpoint or workdir that cannot be used
+      fail(str(error))
+    commands.train_and_report(trainer)
+
 
 if __name__ == '__main__':
   app.run(main, flags_parser=cli.flags_parser('run.py'))

@@ -41,10 +41,11 @@ flags.DEFINE_string('root', None, 'Where the runs and the comparison go (default
 
 NAMES = {'ngpu': 'Neural GPU', 'lstm': 'LSTM', 'gru': 'GRU'}
 FORMS = {'read_write': 'read-then-write', 'seq2seq': 'encoder-decoder + attention'}
+PROGRAM = 'experiments.compare'
 
 
 def fail(message: str) -> None:
-  cli.fail('experiments.compare', message)
+  cli.fail(PROGRAM, message)
 
 
 def line_up(task: str) -> list[str]:
@@ -60,8 +61,8 @@ def plan():
     complete = [t for t in presets.PRESETS if set(line_up(t)) <= set(presets.PRESETS)]
     fail(f'--task={FLAGS.task} lacks the presets {", ".join(missing)}; tasks that have '
          f'them all: {", ".join(complete)} (or name presets with --experiments)')
-  seeds = cli.int_list('experiments.compare', 'seeds', FLAGS.seeds)
-  times = cli.int_list('experiments.compare', 'times', FLAGS.times, low=1)
+  seeds = cli.int_list(PROGRAM, 'seeds', FLAGS.seeds)
+  times = cli.int_list(PROGRAM, 'times', FLAGS.times, low=1)
   if FLAGS.eval_examples < 1:
     fail(f'--eval_examples={FLAGS.eval_examples} is not valid; give an integer >= 1')
   root = Path(FLAGS.root or f'workdirs/compare_{FLAGS.task}')
@@ -118,8 +119,9 @@ def main(argv):
   results = []
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
-    trained = commands.train_only(config, workdir)
-    scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
+    with cli.faults_in_one_line(PROGRAM):
+      trained = commands.train_only(config, workdir)
+      scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained, **scores,
                     'config': dataclasses.asdict(config)})
@@ -132,4 +134,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser('experiments.compare'))
+  app.run(main, flags_parser=cli.flags_parser(PROGRAM))

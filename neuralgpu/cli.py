@@ -1,16 +1,42 @@
 """What the project's commands share: a mistake on the command line ends in one line
-naming it, with exit status 2 and no traceback."""
+naming it, with exit status 2 and no traceback; so does a fault in training."""
+import contextlib
 import os
 import re
+import signal
 import sys
 import tempfile
 
 from absl import flags
 
+from neuralgpu import faults
+
 
 def fail(program: str, message: str) -> None:
   print(f'{program}: error: {message}', file=sys.stderr)
   sys.exit(2)
+
+
+@contextlib.contextmanager
+def faults_in_one_line(program: str):
+  """Ends the program in one line on a fault: an unusable checkpoint (exit status 2), a
+  failed write or a diverged run (1), SIGINT or SIGTERM (128 + the signal; in training,
+  after a checkpoint is saved)."""
+  signal.signal(signal.SIGTERM, faults.raise_interrupted)
+  try:
+    yield
+  except faults.UnusableCheckpoint as error:
+    fail(program, str(error))
+  except faults.RunFailed as error:
+    print(f'{program}: error: {error}', file=sys.stderr)
+    sys.exit(1)
+  except KeyboardInterrupt as stop:
+    signum = getattr(stop, 'signum', signal.SIGINT)
+    step = getattr(stop, 'step', None)
+    saved = f' at step {step}, its checkpoint saved' if step is not None else ''
+    print(f'{program}: stopped by {signal.Signals(signum).name}{saved}; run the same '
+          'command to go on', file=sys.stderr)
+    sys.exit(128 + signum)
 
 
 def int_list(program: str, name: str, values, low: int = 0) -> list[int]:

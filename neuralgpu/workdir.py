@@ -41,6 +41,8 @@ def check(workdir: Path, config: Config) -> None:
 def load_config(workdir: Path) -> Config:
   """The config of a trained run in workdir; ValueError if there is none to use."""
   workdir = Path(workdir)
+  if workdir.is_file():
+    raise ValueError(f'--workdir={workdir} is a file; give the --workdir of a training run')
   if not (workdir / 'config.json').is_file():
     raise ValueError(f'--workdir={workdir} holds no training run (no config.json); give '
                      'the --workdir of a training run')

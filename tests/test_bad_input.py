@@ -231,7 +231,8 @@ CLI_CASES = [
          ['--comparison_dir', 'is a file', 'directory']),
     # --mode=decode and visualize: workdirs and questions.
     case((*DECODE, '--workdir={empty}', '--input=1+1'), ['no training run']),
-    case((*DECODE, '--workdir={file}', '--input=1+1'), ['--workdir', 'no training run']),
+    case((*DECODE, '--workdir={file}', '--input=1+1'), ['--workdir', 'is a file',
+                                                        'training run']),
     case((*DECODE, '--workdir={untrained}', '--input=1+1'), ['no checkpoint', 'train']),
     case((*DECODE, '--workdir={not_a_config}', '--input=1+1'),
          ['config.json', 'not a config written by run.py']),
