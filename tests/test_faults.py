@@ -104,8 +104,9 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_run(strai
     # Kill after a random step, a random moment later: mid-step, mid-validation or in
     # the middle of writing a checkpoint (one every 4 steps).
     logged = max(logged_steps(workdir), default=0)  # the next start cuts the log back
-    process = start_and_wait(workdir, rng.randint(logged + 1, logged + 6))
-    time.sleep(rng.uniform(0, 0.15))
+    # At most 4 steps on and 0.1 s (3 steps) later: 5 kills stay within the 40 steps.
+    process = start_and_wait(workdir, rng.randint(logged + 1, logged + 4))
+    time.sleep(rng.uniform(0, 0.1))
     process.kill()
     process.wait()
     killed_at.append(max(logged_steps(workdir)))
