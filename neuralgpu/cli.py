@@ -12,9 +12,9 @@ from absl import flags
 from neuralgpu import faults
 
 
-def fail(program: str, message: str) -> None:
+def fail(program: str, message: str, status: int = 2) -> None:
   print(f'{program}: error: {message}', file=sys.stderr)
-  sys.exit(2)
+  sys.exit(status)
 
 
 @contextlib.contextmanager
@@ -28,8 +28,7 @@ def faults_in_one_line(program: str):
   except faults.UnusableCheckpoint as error:
     fail(program, str(error))
   except faults.RunFailed as error:
-    print(f'{program}: error: {error}', file=sys.stderr)
-    sys.exit(1)
+    fail(program, str(error), status=1)
   except KeyboardInterrupt as stop:
     signum = getattr(stop, 'signum', signal.SIGINT)
     step = getattr(stop, 'step', None)
@@ -102,7 +101,6 @@ def import_tensorflow_quietly() -> None:
     try:
       import tensorflow  # pylint: disable=import-outside-toplevel,unused-import
     except BaseException:
-      os.dup2(stderr.fileno(), 2)
       held.seek(0)
       stderr.write(held.read())
       raise
