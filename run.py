@@ -20,9 +20,8 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO line
 import numpy as np
 from absl import app, flags, logging
 
-import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, workdir as workdirs
+from neuralgpu import cli, distribute, model_registry, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -100,7 +99,7 @@ def eval_runs():
 
 
 def show_examples(config: Config, count: int = 5) -> None:
-  task = tasks.get(config.task)
+  task = config.get_task()
   length = task.lengths(task.min_length, config.max_length)[-1]
   inputs, targets = task.sample(np.random.default_rng(config.seed), count, length)
   print(f'{task.name}, length {length}, seed {config.seed}:')
@@ -127,10 +126,11 @@ def run(argv):
       config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
       if FLAGS.input is None:
         raise ValueError(f"--mode={FLAGS.mode} needs --input, e.g. --input='1011+110'")
-      if FLAGS.mode == 'visualize' and config.model != 'ngpu':
-        raise ValueError(f'--mode=visualize draws the state of a Neural GPU; {workdir} '
-                         f'holds a --model={config.model} run')
-      task = tasks.get(config.task)
+      if FLAGS.mode == 'visualize' and not model_registry.get(config.model).draws_state:
+        drawn = [n for n in model_registry.names() if model_registry.get(n).draws_state]
+        raise ValueError(f'--mode=visualize draws the state of --model={" or ".join(drawn)}; '
+                         f'{workdir} holds a --model={config.model} run')
+      task = config.get_task()
       try:
         text = task.canonical(FLAGS.input)
         question = task.encode(text)

@@ -1,7 +1,7 @@
 """Speed and memory on this machine, against the project's targets:
 
     python -m benchmarks                      # everything: about 70 minutes on 2 cores
-    python -m benchmarks --sections=peak,train,eval,baselines   # minutes, no solving
+    python -m benchmarks --sections=peak,train,dngpu,eval,baselines   # minutes, no solving
 
 writes DIR/benchmark.json and DIR/benchmark.md (--out, default workdirs/benchmarks):
 - peak: the float32 matrix-product GFLOP/s of this machine;
@@ -9,6 +9,7 @@ writes DIR/benchmark.json and DIR/benchmark.md (--out, default workdirs/benchmar
   analytically) and their share of the peak, for the Neural GPU at the reference
   configuration (that of the reference TF1 code), the same with bfloat16 convolutions,
   and the default configuration;
+- dngpu: the same for a step of the bmul_dngpu preset (every bin, 288 examples);
 - eval: forward-only seconds per example and peak memory of a fresh process;
 - baselines: the LSTM and GRU training steps;
 - solve: wall time until `badd` is right on every validation sequence at length 41, and
@@ -29,7 +30,7 @@ from benchmarks import flops, report, setups
 from neuralgpu import cli
 # pylint: enable=wrong-import-position
 
-SECTIONS = ('peak', 'train', 'eval', 'baselines', 'solve')
+SECTIONS = ('peak', 'train', 'dngpu', 'eval', 'baselines', 'solve')
 flags.DEFINE_list('sections', list(SECTIONS), f'Which measurements: {", ".join(SECTIONS)}.')
 flags.DEFINE_string('out', 'workdirs/benchmarks', 'Where benchmark.json and .md go.')
 flags.DEFINE_list('lengths', ['7', '21', '41', '81'], 'Training-step lengths.')
@@ -100,6 +101,15 @@ def main(argv):
         save(out, results)
         print(f'train {name} length {length}: {seconds:.4f} s/step, '
               f'{row["gflops"]:.1f} GFLOP/s', flush=True)
+  if 'dngpu' in sections:
+    config = setups.dngpu_config(tiny)
+    seconds = measure.train_step_seconds(config, config.max_length, FLAGS.repeats)
+    results['dngpu'] = {'preset': 'bmul_dngpu', 'bins': config.bins,
+                        'examples': config.batch_size * len(config.bin_lengths()),
+                        'maps': config.maps, 'seconds_per_step': seconds,
+                        'gflops': flops.dngpu_bins_training_step(config) / seconds / 1e9}
+    save(out, results)
+    print(f'dngpu: {seconds:.4f} s/step, {results["dngpu"]["gflops"]:.1f} GFLOP/s', flush=True)
   if 'eval' in sections:
     config = setups.configs(tiny)['default']
     results['eval'] = []

@@ -13,7 +13,6 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 import numpy as np
 from absl import app, flags
 
-import tasks
 from neuralgpu import evaluate, models
 from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
@@ -37,7 +36,7 @@ def peak_mib() -> float:
 
 def main(_):
   config = Config(**json.loads(FLAGS.config)).validate()
-  task = tasks.get(config.task)
+  task = config.get_task()
   predict = models.predictor(models.build(config, len(task.vocab)))
   short = task.sample(np.random.default_rng(0), 1, task.min_length)[0]
   predict(short)  # traces once; the same graph serves every length

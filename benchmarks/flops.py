@@ -12,6 +12,20 @@ def forward(config, batch: int, length: int) -> int:
   return 2 * multiply_adds * positions * config.layers * steps
 
 
+def dngpu_forward(config, batch: int, length: int) -> int:
+  """The same for the DNGPU: a one-row state, `layers` DCGRUs per step, each a gate
+  convolution (2·maps outputs) and a candidate one (maps outputs) of width kernel_width."""
+  multiply_adds = config.kernel_width * config.maps * 3 * config.maps
+  steps = length * config.steps_per_symbol
+  return 2 * multiply_adds * batch * length * config.layers * steps
+
+
+def dngpu_bins_training_step(config) -> int:
+  """A --batching=bins step of the DNGPU: batch_size examples in every bin."""
+  return 3 * sum(dngpu_forward(config, config.batch_size, length)
+                 for length in config.bin_lengths())
+
+
 def training_step(config, batch: int, length: int) -> int:
   """Forward and backward: the backward pass computes a convolution's gradient for its
   input and for its kernel, each as costly as the convolution."""

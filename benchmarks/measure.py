@@ -34,11 +34,15 @@ def matmul_peak(size: int, repeats: int) -> float:
 
 
 def train_step_seconds(config, length: int, repeats: int) -> float:
-  """Median seconds of the trainer's compiled step on one batch of `length`."""
+  """Median seconds of the trainer's compiled step on one batch of `length`, or, for
+  --batching=bins, on one batch of every bin (`length` unused)."""
   with tempfile.TemporaryDirectory() as workdir:
     trainer = Trainer(config, workdir)
-    inputs, targets = trainer.task.sample(np.random.default_rng(0), config.batch_size, length)
-    args = (inputs, targets, tf.constant([config.seed, 0]), config.lr, 0.0, 0.0)
+    if config.batching == 'bins':
+      parts, _ = trainer.data.batch(0, config.max_length)
+    else:
+      parts = [trainer.task.sample(np.random.default_rng(0), config.batch_size, length)]
+    args = (parts, tf.constant([config.seed, 0]), config.lr, 0.0)
     times = []
     for _ in range(WARMUP + repeats):
       start = time.perf_counter()

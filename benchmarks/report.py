@@ -33,6 +33,12 @@ def markdown(results: dict) -> str:
                    f'{r["seconds_per_step"]:.4f} | {r["examples_per_second"]:.1f} | '
                    f'{r["gflops"]:.1f} | {share} |')
     lines.append('')
+  if 'dngpu' in results:
+    r = results['dngpu']
+    share = f', {100 * r["gflops"] / peak:.1f}% of the float32 peak' if peak else ''
+    lines += ['## DNGPU training step', '',
+              f'{r["preset"]} (bins {r["bins"]}, {r["examples"]} examples, {r["maps"]} maps):'
+              f' {r["seconds_per_step"]:.3f} s/step, {r["gflops"]:.1f} GFLOP/s{share}.', '']
   if 'eval' in results:
     lines += ['## Evaluation (forward only, default configuration, a fresh process each)',
               '', '| length | batch | s/example | memory before | peak memory |',

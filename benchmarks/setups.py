@@ -1,4 +1,7 @@
 """The configurations the benchmark measures."""
+import dataclasses
+
+from experiments import presets
 from neuralgpu.config import Config
 
 # The reference TF1 Neural GPU's configuration, and its times measured on this machine.
@@ -17,6 +20,14 @@ def configs(tiny: bool):
           'reference bfloat16': Config(**{**REFERENCE, **shrink},
                                        compute_dtype='bfloat16').validate(),
           'default': Config(**shrink).validate()}
+
+
+def dngpu_config(tiny: bool) -> Config:
+  """The bmul_dngpu preset (96 maps, every bin of 8 to 41, 32 examples each)."""
+  config = Config(**{**dataclasses.asdict(Config()), **presets.get('bmul_dngpu')})
+  if tiny:
+    config = dataclasses.replace(config, maps=6, batch_size=2, bins='5,9', max_length=9)
+  return config.validate()
 
 
 def baseline_configs(tiny: bool):

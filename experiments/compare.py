@@ -20,7 +20,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, workdir as workdirs
+from neuralgpu import cli, model_registry, workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
@@ -39,8 +39,6 @@ flags.DEFINE_integer('max_steps', None, "Every run's training budget instead of 
 flags.DEFINE_string('root', None, 'Where the runs and the comparison go (default: '
                     'workdirs/compare_TASK).')
 
-NAMES = {'ngpu': 'Neural GPU', 'lstm': 'LSTM', 'gru': 'GRU'}
-FORMS = {'read_write': 'read-then-write', 'seq2seq': 'encoder-decoder + attention'}
 PROGRAM = 'experiments.compare'
 
 
@@ -90,10 +88,7 @@ def plan():
 
 
 def model_name(config) -> str:
-  if config.model == 'ngpu':
-    return NAMES['ngpu']
-  bidirectional = ', bidirectional' if config.bidirectional else ''
-  return f'{NAMES[config.model]} {FORMS[config.rnn_form]}{bidirectional}'
+  return model_registry.get(config.model).describe(config)
 
 
 def table(results, lengths, times) -> str:

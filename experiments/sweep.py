@@ -1,17 +1,18 @@
 """Seeds and hyperparameters swept, each combination its own run; success rates out.
 
     python -m experiments.sweep --experiment=badd --seeds=0-4
+    python -m experiments.sweep --experiment=badd,badd_dngpu --seeds=0-2   # side by side
     python -m experiments.sweep --experiment=bmul --seeds=0-9 --grid=lr=0.001,0.003 \\
         --grid=maps=24,48 --parallel=2
     python -m experiments.sweep --experiment=badd --seeds=0-9 --backend=ray \\
         --ray_address=auto            # spread over a Ray cluster (pip install -e '.[ray]')
 
-Every combination of --grid values and seeds is one `python run.py` run in
-ROOT/LABEL_seedS (ROOT: workdirs/sweep_EXPERIMENT), trained and then tested at the
+Every combination of experiments, --grid values and seeds is one `python run.py` run in
+ROOT/LABEL_seedS (ROOT: workdirs/sweep_EXPERIMENTS), trained and then tested at the
 training length and ten times it. Running the same command again skips finished runs and
 resumes interrupted ones from their last checkpoint. The summary (ROOT/summary.md and
 summary.json) gives per configuration the success rate over seeds, solved meaning every
-test sequence right at the training length and at least 99% right at ten times it; the
+test sequence right at the training length and at least 99 percent right at ten times it; the
 median training time to the checkpoint that solved; the best and median sequence accuracy
 per length.
 
@@ -40,8 +41,9 @@ from neuralgpu.config import RUN_CONTROL, Config
 from neuralgpu.evaluate import floor_percent
 
 FLAGS = flags.FLAGS
-flags.DEFINE_string('experiment', 'badd', 'Preset to sweep (python run.py '
-                    '--experiment=list lists them).')
+flags.DEFINE_list('experiment', ['badd'], 'Presets to sweep, comma-separated, each '
+                  'with every seed and grid value (python run.py --experiment=list lists '
+                  'them).')
 flags.DEFINE_string('seeds', '0-4', 'Seeds: ranges and single seeds, e.g. 0-9 or 0-4,7.')
 flags.DEFINE_multi_string('grid', [], 'SETTING=V1,V2,...: values of one setting of '
                           'python run.py to try, every combination with the other '
@@ -55,7 +57,7 @@ flags.DEFINE_string('ray_address', None, 'Ray cluster to join ("auto": the one s
                     'this machine with `ray start`); default: a Ray instance of this '
                     'process.')
 flags.DEFINE_string('root', None, 'Where the runs and the summary go (default: '
-                    'workdirs/sweep_EXPERIMENT).')
+                    'workdirs/sweep_EXPERIMENTS).')
 
 PROGRAM = 'experiments.sweep'
 RUN_PY = Path(__file__).resolve().parent.parent / 'run.py'
@@ -119,14 +121,15 @@ def _typed(name: str, kind, text: str):
 
 @dataclasses.dataclass
 class Run:
-  label: str  # the configuration: its grid values, the same for every seed
+  label: str  # the configuration: its preset and grid values, the same for every seed
+  experiment: str
   overrides: dict
   seed: int
   config: Config
   workdir: Path
 
   def command(self) -> list[str]:
-    return ([sys.executable, str(RUN_PY), f'--experiment={FLAGS.experiment}',
+    return ([sys.executable, str(RUN_PY), f'--experiment={self.experiment}',
              f'--seed={self.seed}', f'--workdir={self.workdir}'] +
             [f'--{k}={str(v).lower() if isinstance(v, bool) else v}'
              for k, v in self.overrides.items()])
@@ -143,12 +146,16 @@ class Run:
     return result if same else None
 
 
-def plan(experiment: str, seeds: list[int], grid: dict, root: Path) -> list[Run]:
+def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path) -> list[Run]:
   """Every run of the sweep, each config validated; ValueError before any is written."""
+  if len(set(experiments)) < len(experiments):
+    raise ValueError(f'--experiment={",".join(experiments)} names a preset twice; name each '
+                     'once')
   runs = []
-  for values in itertools.product(*grid.values()):
+  for experiment, values in itertools.product(experiments, itertools.product(*grid.values())):
     overrides = dict(zip(grid, values))
-    label = '_'.join(f'{k}={v}' for k, v in overrides.items()) or experiment
+    label = '_'.join(([experiment] if len(experiments) > 1 else []) +
+                     [f'{k}={v}' for k, v in overrides.items()]) or experiment
     for seed in seeds:
       settings = {**dataclasses.asdict(Config()), **presets.get(experiment), **overrides,
                   'seed': seed}
@@ -158,7 +165,8 @@ def plan(experiment: str, seeds: list[int], grid: dict, root: Path) -> list[Run]
         raise ValueError(f'--eval_lengths={config.eval_lengths} must include the training '
                          f'length and ten times it ({near} and {far}): success is judged '
                          'there')
-      runs.append(Run(label, overrides, seed, config, root / f'{label}_seed{seed}'))
+      runs.append(Run(label, experiment, overrides, seed, config,
+                      root / f'{label}_seed{seed}'))
   for run in runs:
     workdirs.check(run.workdir, run.config)
   return runs
@@ -311,7 +319,7 @@ def table(rows: list[dict]) -> str:
 def main(argv):
   if len(argv) > 1:
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
-  root = Path(FLAGS.root or f'workdirs/sweep_{FLAGS.experiment}')
+  root = Path(FLAGS.root or f'workdirs/sweep_{"_".join(FLAGS.experiment)}')
   try:
     if root.exists() and not root.is_dir():
       raise ValueError(f'--root={root} is a file; give a directory')
@@ -337,14 +345,14 @@ def main(argv):
   rows = summarize(runs, statuses)
   wall = time.time() - start
   near, far = lengths_of(runs[0].config)
-  text = (f'`{FLAGS.experiment}`, seeds {FLAGS.seeds}: solved = every test sequence right '
+  text = (f'`{",".join(FLAGS.experiment)}`, seeds {FLAGS.seeds}: solved = every test sequence right '
           f'at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right at ten '
           f'times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
           f'per length). This invocation: {len(todo)} runs in {wall:,.0f} s of wall '
           f'time.\n\n{table(rows)}\n')
   (root / 'summary.md').write_text(text)
   (root / 'summary.json').write_text(json.dumps(
-      {'experiment': FLAGS.experiment, 'seeds': FLAGS.seeds, 'grid': FLAGS.grid,
+      {'experiment': ','.join(FLAGS.experiment), 'seeds': FLAGS.seeds, 'grid': FLAGS.grid,
        'solved_means': {'all_right_at': near, f'at_least_{SOLVED_FAR_ACCURACY}_at': far},
        'wall_seconds': round(wall, 1), 'runs_this_invocation': len(todo),
        'configurations': rows}, indent=2) + '\n')

@@ -9,7 +9,7 @@ import tempfile
 
 from absl import flags
 
-from neuralgpu import faults
+from neuralgpu import config, faults
 
 
 def fail(program: str, message: str, status: int = 2) -> None:
@@ -71,6 +71,10 @@ _KINDS = {'bool': 'true or false (a boolean flag)', 'int': 'an integer',
 
 def _valid_values(message: str) -> str:
   """absl's message, or for a value not of the flag's type, one saying what is valid."""
+  unknown = re.fullmatch(r"Unknown command line flag '(?:no)?(\w+)'", message)
+  if unknown and unknown.group(1) in config.RETIRED:
+    return (f'--{unknown.group(1)} is retired: it did not compute what the DNGPU code '
+            'does; --model=dngpu (presets badd_dngpu, bmul_dngpu) does')
   match = re.fullmatch(r'flag --(\w+)=(.*?): .*', message)
   if not match or match.group(1) not in flags.FLAGS:
     return message

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-import tasks
 from neuralgpu import distribute, evaluate, faults, models, report, visualize
 from neuralgpu import workdir as workdirs
 from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
@@ -51,7 +50,8 @@ def train_only(config, workdir: Path) -> dict:
 def best_model(config, workdir: Path):
   """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
   that cannot be read or is of another model."""
-  model, state = models.build(config, len(tasks.get(config.task).vocab)), TrainState(config)
+  model = models.build(config, len(config.get_task().vocab))
+  state = TrainState(config, config.min_length, len(model.extras))
   saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
   faults.restore(tf.train.Checkpoint(model=model, state=state), model,
                  [saved.model_checkpoint_path] if saved else [], workdir)
@@ -69,7 +69,7 @@ def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
     if {k: saved.get(k) for k in key} == key:
       return saved
   start = time.time()
-  rows = evaluate.evaluate_lengths(models.predictor(model), tasks.get(config.task), config,
+  rows = evaluate.evaluate_lengths(models.predictor(model), config.get_task(), config,
                                    lengths, count, progress=True, suites=False)
   result = {**key, 'rows': rows, 'eval_seconds': round(time.time() - start, 1)}
   cache.parent.mkdir(exist_ok=True)
@@ -85,7 +85,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
   best = [best_model(config, workdir) for workdir, config in runs]
   for (workdir, config), (model, step) in zip(runs, best):
     start = time.time()
-    task = tasks.get(config.task)
+    task = config.get_task()
     print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
           f'examples per length and the hard suites', flush=True)
     rows = evaluate.evaluate_lengths(models.predictor(model), task, config, lengths, count,
@@ -113,20 +113,23 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
 
 
 def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
-  """Prints the model's answer to `text` (encoded as `question`) beside the true one."""
-  task = tasks.get(config.task)
+  """Prints the model's answer to `text` (encoded as `question`) beside the true one;
+  right only if every position is (the text of an answer hides, e.g., padding predicted
+  where a zero-filled answer has a zero)."""
+  task = config.get_task()
   model, _ = best_model(config, workdir)
-  answer = task.decode(np.asarray(models.predictor(model)(question[None]))[0])
-  truth = task.decode(task.targets(question[None])[0])
-  print(f'input:  {text}\nmodel:  {answer}\ntrue:   {truth}  '
-        f'({"right" if answer == truth else "wrong"})')
+  predicted = np.asarray(models.predictor(model)(question[None]))[0]
+  target = task.targets(question[None])[0]
+  right = np.array_equal(predicted, target)
+  print(f'input:  {text}\nmodel:  {task.decode(predicted)}\ntrue:   {task.decode(target)}  '
+        f'({"right" if right else "wrong"})')
 
 
 def draw_state(config, workdir: Path, text: str, question: np.ndarray) -> None:
   """Saves WORKDIR/visualize.png: the state of the model through the steps on `text`."""
   model, step = best_model(config, workdir)
   figure = visualize.figure(visualize.panels(model, question),
-                            f'{text} (step {step} checkpoint)', tasks.get(config.task).vocab)
+                            f'{text} (step {step} checkpoint)', config.get_task().vocab)
   path = Path(workdir) / 'visualize.png'
   figure.savefig(path, dpi=100)
   report.plt.close(figure)

@@ -10,14 +10,26 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import faults
+from neuralgpu import faults, model_registry
 
 # Settings a resumed run may change without being refused.
-RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'eval_lengths',
+RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'track_lengths',
+               'track_every', 'track_examples', 'eval_lengths',
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
 
+# Settings that no longer exist, with the value that meant "off": a saved config that has
+# them off still loads.
+RETIRED = {'hard_gates': False, 'diagonal_gates': False, 'saturation_cost': 0.0}
+
+
+class RetiredSetting(ValueError):
+  pass
+
+
 NGPU = ('ngpu',)
+DNGPU = ('dngpu',)
+CGRU_MODELS = NGPU + DNGPU
 BASELINES = ('lstm', 'gru')
 
 
@@ -37,35 +49,31 @@ def setting(default, help_text, low=None, high=None, low_open=False, high_open=F
 class Config:
   # What to learn.
   task: str = setting('badd', 'Task to learn (see tasks.names()).')
-  model: str = setting('ngpu', 'Model to train: ngpu (the Neural GPU), or the lstm or '
-                       'gru baseline in the form --rnn_form.', choices=('ngpu',) + BASELINES)
+  model: str = setting('ngpu', 'Model to train: ngpu (the Neural GPU of Kaiser & '
+                       'Sutskever), dngpu (the Neural GPU of Freivalds & Liepins, as '
+                       'their DNGPU code), or the lstm or gru baseline in the form '
+                       '--rnn_form.', choices=model_registry.names())
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
-  layers: int = setting(2, 'ngpu: CGRUs per step, each with its own weights; lstm, gru: '
-                        'stacked recurrent layers (in the encoder and in the decoder).',
-                        low=1)
+  layers: int = setting(2, 'ngpu: CGRUs per step, dngpu: DCGRUs per step, each with its '
+                        'own weights; lstm, gru: stacked recurrent layers (in the encoder '
+                        'and in the decoder).', low=1)
   dropout: float = setting(0.1, 'Dropout rate. ngpu: on the state at every step, scaled '
-                           'by min(1, 3/sqrt(length)); lstm, gru: on the inputs and '
+                           'by min(1, 3/sqrt(length)); dngpu: on the embedded input and '
+                           'on the candidate at every step; lstm, gru: on the inputs and '
                            'outputs of every layer, never on the recurrent state.',
                            low=0.0, high=1.0, high_open=True)
-  # The Neural GPU.
-  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1, models=NGPU)
+  # The Neural GPUs.
+  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1,
+                      models=CGRU_MODELS)
   height: int = setting(4, 'Height of the state (rows).', low=1, models=NGPU)
   kernel_width: int = setting(3, 'Convolution kernel width, along the length.', low=1,
-                              models=NGPU)
+                              models=CGRU_MODELS)
   kernel_height: int = setting(3, 'Convolution kernel height.', low=1, models=NGPU)
   steps_per_symbol: int = setting(1, 'Recurrent steps per input position.', low=1,
-                                  models=NGPU)
+                                  models=CGRU_MODELS)
   cutoff: float = setting(1.2, 'Gate cutoff c in clip(c*sigmoid(x) - (c-1)/2, 0, 1).',
                           low=1.0, models=NGPU)
-  hard_gates: bool = setting(False, 'Hard sigmoid and tanh (Freivalds & Liepins).',
-                             models=NGPU)
-  diagonal_gates: bool = setting(False, 'Update from a state with a quarter of the '
-                                 'maps shifted left and a quarter right (Freivalds & '
-                                 'Liepins).', models=NGPU)
-  saturation_cost: float = setting(0.0, 'Weight of the penalty on gate pre-activations '
-                                   'past saturation (Freivalds & Liepins).', low=0.0,
-                                   models=NGPU)
   init_scale: float = setting(1.0, 'Gain of the orthogonal initial CGRU kernels.',
                               low=0.0, low_open=True, models=NGPU)
   relax_sets: int = setting(1, 'Parameter-sharing relaxation: weight sets cycled over '
@@ -77,6 +85,15 @@ class Config:
   merge_pull: float = setting(0.1, 'Merge the relaxed sets into one once the pull '
                               'exceeds this, or the curriculum reaches max_length.',
                               low=0.0, models=NGPU)
+  saturation_limit: float = setting(0.9, 'dngpu: pre-activations of the gates, the '
+                                    'candidate and the input past this absolute value '
+                                    'are penalized by the saturation cost.', low=0.0,
+                                    models=DNGPU)
+  saturation_weight: float = setting(1e-3, 'dngpu: initial and largest weight of the '
+                                     'saturation cost; after every eval_every steps it '
+                                     'is set to min(this, lr * mean loss / mean '
+                                     'saturation) of those steps (0 = no cost).', low=0.0,
+                                     models=DNGPU)
   # The LSTM and GRU baselines.
   rnn_form: str = setting('read_write', 'read_write: one stacked network reads the input, '
                           'then runs over blanks for as many steps, writing the answer '
@@ -89,20 +106,39 @@ class Config:
                                 models=BASELINES)
   # Training.
   batch_size: int = setting(32, 'Examples per training step.', low=1)
-  lr: float = setting(0.003, 'Adam learning rate.', low=0.0, low_open=True)
-  max_grad_norm: float = setting(1.0, 'Clip gradients to this global norm.', low=0.0,
-                                 low_open=True)
+  optimizer: str = setting('adam', 'adam: Adam (epsilon 1e-6). adamax: the AdaMax of '
+                           'DNGPU (adamax.py): no bias correction, each gradient element '
+                           'clipped to 1.2 * v + 1e-4 of its decayed running maximum v, '
+                           'beta2 = 1 - max(0.0005, 0.01 * 0.5^(step / 2000)), epsilon '
+                           '1e-8.', choices=('adam', 'adamax'))
+  lr: float = setting(0.003, 'Learning rate.', low=0.0, low_open=True)
+  max_grad_norm: float = setting(1.0, 'Clip gradients to this global norm (0 = off).',
+                                 low=0.0)
   grad_noise: float = setting(0.0, 'Gradient noise scale eta: std eta/(1+step)^0.275.',
                               low=0.0)
+  lr_noise: float = setting(0.0, 'Gradient noise in proportion to the rate: a truncated '
+                            'normal times lr times this, added to every gradient '
+                            'element (DNGPU: 1e-4).', low=0.0)
+  lr_schedule: str = setting('validation_plateau', 'validation_plateau: times lr_decay '
+                             'after lr_patience validations without a new low of the '
+                             'validation loss. training_plateau (DNGPU): after every '
+                             'eval_every steps, times lr_decay if the mean training loss '
+                             'of the window two back is below those of the last two.',
+                             choices=('validation_plateau', 'training_plateau'))
   lr_decay: float = setting(0.5, 'Learning-rate factor on a plateau.', low=0.0, high=1.0,
                             low_open=True)
-  lr_patience: int = setting(3, 'Validations without a new low of the validation loss '
-                             'before the rate decays.', low=1)
+  lr_floor: float = setting(0.0, 'The plateau decays never take the rate below lr times '
+                            'this (DNGPU: 1/60).', low=0.0, high=1.0)
+  lr_patience: int = setting(3, 'validation_plateau: validations without a new low of '
+                             'the validation loss before the rate decays.', low=1)
   lr_half_life: int = setting(0, 'Exponential decay: the rate halves every this many '
                               'steps (0 = off).', low=0)
   early_stopping: int = setting(0, 'Stop after this many validations in a row without a '
                                 'new best checkpoint (0 = off); training always ends with '
                                 'the best checkpoint restored.', low=0)
+  roll_back: bool = setting(True, 'Go back to the best checkpoint with a lower rate when '
+                            'validation accuracy at max_length falls below half the best '
+                            '(once the best is at least 50%).')
   hard_fraction: float = setting(0.0, 'Fraction of each training batch drawn from the '
                                  "task's sampler of hard inputs (long carry chains for "
                                  'addition; uniform for tasks without one).', low=0.0,
@@ -110,20 +146,59 @@ class Config:
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)
+  curriculum: str = setting('exact', 'exact: half the batches at the curriculum length, '
+                            'the others shorter; it advances when the last 10 batches at '
+                            'that length average a sequence error below '
+                            'curriculum_threshold. mixed (Kaiser & Sutskever 2016): the '
+                            'longer of two lengths up to the curriculum length in 60% of '
+                            'batches, of one otherwise, then in 25% of batches the longer '
+                            'of that and one up to max_length; it advances when the '
+                            'batches up to the curriculum length since the last '
+                            'validation average below the threshold. none: every length '
+                            'from the start.', choices=('exact', 'mixed', 'none'))
   curriculum_threshold: float = setting(0.15, 'Advance the curriculum when the training '
-                                        'sequence error at its length is below this.',
+                                        'sequence error is below this.',
                                         low=0.0, high=1.0)
+  batching: str = setting('curriculum', 'curriculum: each step a batch of one length, '
+                          'drawn by --curriculum. bins (DNGPU): each step a batch from '
+                          'every bin of --bins, its examples padded to the bin length.',
+                          choices=('curriculum', 'bins'))
+  bins: str = setting('8,12,16,20,25,28,31,36,41', '--batching=bins: ascending padded '
+                      'lengths ending at max_length; a bin holds the examples longer than '
+                      'the bin before it (DNGPU_trainer.py).')
+  bin_weighting: str = setting('equal', '--batching=bins: the weight of each bin in the '
+                               'loss: equal (DNGPU), or positions (every symbol weighs '
+                               'the same).', choices=('equal', 'positions'))
+  shorter_share: float = setting(0.05, '--batching=bins: share of a bin\'s examples drawn '
+                                 'from the bins before it (DNGPU: 5%).', low=0.0,
+                                 high=1.0, high_open=True)
+  train_pool: int = setting(0, 'Training examples per length, drawn once without repeats '
+                            'and cycled through (DNGPU: 10000); 0: fresh examples every '
+                            'step.', low=0)
+  target_form: str = setting('padded', 'Arithmetic tasks: padded (the answer, then '
+                             'padding) or zero_filled (the answer with zero digits up to '
+                             "the input's length: DNGPU's bmul target).",
+                             choices=('padded', 'zero_filled'))
   eval_every: int = setting(200, 'Steps between validations and checkpoints.', low=1)
   log_every: int = setting(50, 'Steps between progress lines.', low=1)
   probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
                              'curriculum length, logged (for the Neural GPU with '
                              'pictures of its state).', low=1)
+  track_lengths: str = setting('', 'Comma-separated lengths at which to measure symbol and '
+                               'sequence accuracy on the held-out test examples every '
+                               '--track_every steps, logged as track/... in metrics.jsonl: '
+                               'learning curves (python -m experiments.curves). Not counted '
+                               'as training time; changes nothing in training.')
+  track_every: int = setting(100, 'Steps between --track_lengths measurements.', low=1)
+  track_examples: int = setting(128, 'Test examples per length in those measurements.',
+                                low=1)
   jit: bool = setting(False, 'Compile the training step with XLA (for GPUs: on CPUs '
                       'XLA\'s convolutions are many times slower).')
   compute_dtype: str = setting('float32', 'Number format of the Neural GPU\'s '
                                'convolutions; weights and state stay float32. bfloat16: '
                                'CPUs with AVX512_BF16, recent GPUs; float16: GPUs.',
-                               choices=('float32', 'bfloat16', 'float16'), models=NGPU)
+                               choices=('float32', 'bfloat16', 'float16'),
+                               models=CGRU_MODELS)
   strategy: str = setting('none', 'Data-parallel training with tf.distribute: mirrored '
                           '(the GPUs of this machine, or --cpu_devices logical CPUs) or '
                           'multiworker (the workers of TF_CONFIG); --batch_size is the '
@@ -164,8 +239,41 @@ class Config:
     if not task.lengths(self.min_length, self.max_length):
       raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
                        f'holds no length {self.task} can take ({task.describe_lengths()})')
+    try:
+      task.with_target_form(self.target_form)
+    except ValueError as error:
+      raise ValueError(f'--target_form: {error}') from None
+    if self.batching == 'bins':
+      if self.curriculum != 'none':
+        raise ValueError('--batching=bins trains on every bin from the first step; it needs '
+                         '--curriculum=none')
+      self.bin_lengths()
     self.lengths_to_report()
+    self.lengths_to_track()
     return self
+
+  def get_task(self) -> tasks.Task:
+    """The task, with its targets in --target_form."""
+    return tasks.get(self.task).with_target_form(self.target_form)
+
+  def bin_lengths(self) -> list[int]:
+    """--bins as a list, checked: ascending, ending at max_length, each bin holding a
+    length the task can take (above the bin before it, from min_length)."""
+    try:
+      bins = [int(part) for part in self.bins.split(',')]
+    except ValueError:
+      bins = []
+    if not bins or bins != sorted(set(bins)) or bins[-1] != self.max_length:
+      raise ValueError(f'--bins={self.bins} is not valid; give ascending comma-separated '
+                       f'lengths ending at --max_length={self.max_length}, e.g. '
+                       f'8,16,{self.max_length}')
+    task = tasks.get(self.task)
+    for low, high in zip([self.min_length - 1] + bins, bins):
+      if not task.lengths(max(low + 1, self.min_length), high):
+        raise ValueError(f'--bins={self.bins}: bin {high} holds no length {self.task} can '
+                         f'take from --min_length={self.min_length} above {low} '
+                         f'({task.describe_lengths()})')
+    return bins
 
   def foreign_settings(self) -> list[str]:
     """Settings changed from their defaults that belong to another model."""
@@ -176,18 +284,27 @@ class Config:
   def lengths_to_report(self) -> list[int]:
     """--eval_lengths as a list; by default max_length and ten times as many symbols
     (41 -> 401: 20-bit operands -> 200-bit operands)."""
-    task = tasks.get(self.task)
     if not self.eval_lengths:
+      task = tasks.get(self.task)
       return [task.lengths(task.min_length, self.max_length)[-1], self.far_length()]
+    return self._lengths('eval_lengths')
+
+  def lengths_to_track(self) -> list[int]:
+    """--track_lengths as a list (empty: no tracking)."""
+    return self._lengths('track_lengths') if self.track_lengths else []
+
+  def _lengths(self, name: str) -> list[int]:
+    """A comma-separated list of lengths the task takes, or ValueError."""
+    text, task = getattr(self, name), tasks.get(self.task)
     try:
-      lengths = [int(part) for part in self.eval_lengths.split(',')]
+      lengths = [int(part) for part in text.split(',')]
     except ValueError:
-      raise ValueError(f'--eval_lengths={self.eval_lengths!r} is not valid; give '
-                       'comma-separated integers like 41,401') from None
+      raise ValueError(f'--{name}={text!r} is not valid; give comma-separated integers '
+                       'like 41,401') from None
     for length in lengths:
       if not task.is_valid_length(length):
-        raise ValueError(f'--eval_lengths: {self.task} cannot take length {length}; '
-                         f'valid lengths are {task.describe_lengths()}')
+        raise ValueError(f'--{name}: {self.task} cannot take length {length}; valid '
+                         f'lengths are {task.describe_lengths()}')
     return lengths
 
   def far_length(self) -> int:
@@ -200,7 +317,13 @@ class Config:
 
   @classmethod
   def load(cls, path: Path) -> 'Config':
-    return cls(**json.loads(path.read_text()))
+    values = json.loads(path.read_text())
+    for name, default in RETIRED.items():
+      if name in values and values.pop(name) != default:
+        raise RetiredSetting(f'its run was trained with --{name}, a setting since retired (it '
+                             'did not compute what the DNGPU code does; --model=dngpu does); '
+                             'this version cannot load it')
+    return cls(**values)
 
   def differences(self, other: 'Config', ignore=RUN_CONTROL) -> list[str]:
     return [f'{f.name} ({getattr(other, f.name)!r} -> {getattr(self, f.name)!r})'

@@ -10,14 +10,11 @@ import time
 import numpy as np
 
 import tasks
+from neuralgpu import model_registry
 
-# Bytes of activations a batch may hold; a CGRU step keeps about this many copies of the
-# state alive (gates, candidate, convolution buffers), measured with --maps=24.
+# Bytes of activations a batch may hold (each model says how many floats it keeps alive
+# per input position: neuralgpu.model_registry).
 ACTIVATION_BUDGET = 256 * 2**20
-STATE_COPIES = 12
-# An LSTM or GRU layer holds, per input position, its inputs' projections (up to 4
-# gates), its states and its outputs, for the read and the write steps: about 16 vectors.
-RECURRENT_COPIES = 16
 MAX_BATCH = 64
 # Work per example grows with length²; a batch holds at most about as much work as 64
 # examples of length 401 (seconds on 2 cores) so that progress shows every few seconds.
@@ -31,9 +28,7 @@ def held_out(task, length: int, count: int, split: str = 'test', seed: int = 0):
 
 
 def batch_size(config, length: int) -> int:
-  per_position = (config.height * config.maps * STATE_COPIES if config.model == 'ngpu'
-                  else config.units * RECURRENT_COPIES * (1 + config.bidirectional))
-  per_example = length * per_position * 4
+  per_example = length * model_registry.get(config.model).activation_floats(config) * 4
   return int(max(1, min(MAX_BATCH, ACTIVATION_BUDGET // per_example,
                         MAX_BATCH_WORK // length**2)))
 

@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-import tasks
-from neuralgpu import data, distribute, evaluate, faults, models, optim, visualize
+from neuralgpu import distribute, evaluate, faults, model_registry, models, optim, visualize
+from neuralgpu.curriculum import CURRICULUM_WINDOW, Curriculum
+from neuralgpu.data import TrainingData
 
-# Advance the curriculum once this many batches at its length average below threshold.
-CURRICULUM_WINDOW = 10
 VALIDATION_EXAMPLES = 64
 PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
 # Stop only after this many validations in a row get every sequence right, and then
@@ -36,13 +35,12 @@ NONFINITE_RETURNS = 3
 class TrainState(tf.Module):
   """Everything besides weights and optimizer that a resume must restore."""
 
-  def __init__(self, config):
+  def __init__(self, config, start_length: int, extras: int = 0):
     super().__init__(name='train_state')
     self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
-    self.curriculum_length = tf.Variable(config.min_length, trainable=False)
+    self.curriculum_length = tf.Variable(start_length, trainable=False)
     self.stage = tf.Variable(0, trainable=False)  # of a task learned in stages
     self.lr = tf.Variable(config.lr, trainable=False)
-    self.pull = tf.Variable(config.pull, trainable=False)
     # The best checkpoint's validation sequence accuracy at max_length and beyond it.
     self.best_accuracy = tf.Variable(-1.0, trainable=False)
     self.best_beyond_accuracy = tf.Variable(-1.0, trainable=False)
@@ -52,6 +50,13 @@ class TrainState(tf.Module):
     self.best_loss = tf.Variable(math.inf, trainable=False)
     # Sequence errors of the latest batches at the curriculum length; -1 = none yet.
     self.recent_errors = tf.Variable(tf.fill([CURRICULUM_WINDOW], -1.0), trainable=False)
+    # --curriculum=mixed: summed sequence error and number of batches since validation.
+    self.mixed_errors = tf.Variable([0.0, 0.0], trainable=False)
+    # Sums of the training loss and the model's extras since the last validation, and
+    # the number of steps summed: the window the model and the training plateau see.
+    self.window = tf.Variable(tf.zeros([extras + 2], tf.float64), trainable=False)
+    # --lr_schedule=training_plateau: the mean losses of the last three windows.
+    self.window_losses = tf.Variable(tf.fill([3], 1e6), trainable=False)
     self.since_best = tf.Variable(0, trainable=False)  # validations without a new best
     self.finished = tf.Variable(RUNNING, trainable=False)
     self.seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False)  # training wall time
@@ -64,7 +69,7 @@ class Trainer:
   def __init__(self, config, workdir: Path):
     self.config, self.workdir = config, Path(workdir)
     self.metrics_path = self.workdir / 'metrics.jsonl'
-    self.task = tasks.get(config.task)
+    self.task = config.get_task()
     if config.deterministic:
       tf.config.experimental.enable_op_determinism()
     distribute.check(config, len(tf.config.list_physical_devices('GPU')))
@@ -74,20 +79,29 @@ class Trainer:
             f'here on {", ".join(self.strategy.extended.worker_devices)}', flush=True)
     with self.strategy.scope() if self.strategy else contextlib.nullcontext():
       self.model = models.build(config, len(self.task.vocab))
-      self.adam = optim.Adam(self.model.trainable_variables)
-    self.state = TrainState(config)
-    checkpoint = tf.train.Checkpoint(model=self.model, state=self.state, adam=self.adam)
+      self.optimizer = optim.OPTIMIZERS[config.optimizer](self.model.trainable_variables)
+    self.curriculum = Curriculum(config, self.task)
+    self.data = TrainingData(config, self.task, self.curriculum)
+    self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras))
+    # 'adam' names the optimizer in checkpoints, whichever it is: runs saved before
+    # --optimizer existed resume with their Adam moments.
+    checkpoint = tf.train.Checkpoint(model=self.model, state=self.state, adam=self.optimizer)
     self.checkpoints = tf.train.CheckpointManager(checkpoint, self.workdir / 'checkpoints', 3)
     self.best = tf.train.CheckpointManager(checkpoint, self.workdir / 'best', 1)
     self.checkpoint = checkpoint
     ids = tf.TensorSpec([None, None], tf.int32)
     scalar = tf.TensorSpec([], tf.float32)
+    self.part_weights = self.weights_of_parts()
+    # Static shapes where they are known (the batch; a bin's length) give faster kernels,
+    # and let a model unroll its steps.
+    lengths = config.bin_lengths() if config.batching == 'bins' else [None]
+    parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2 for n in lengths]
     self.train_step = tf.function(
         self._distributed_train_step if self.strategy else self._train_step,
         jit_compile=config.jit,
-        input_signature=[ids, ids, tf.TensorSpec([2], tf.int32), scalar, scalar, scalar])
+        input_signature=[parts, tf.TensorSpec([2], tf.int32), scalar, scalar])
     self.predict = models.predictor(self.model)
-    self.draws_state = hasattr(self.model, 'trace')  # the Neural GPU's state pictures
+    self.draws_state = model_registry.get(config.model).draws_state
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.clock = time.time()  # training time is counted from here to each count_time()
     self.resumed_at = self.saved_step = None
@@ -142,48 +156,65 @@ class Trainer:
     # Teacher-forced for models that take targets: the loss of the answer as trained.
     return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
-  def _train_step(self, inputs, targets, seed, lr, pull, noise_std):
-    grads, metrics = self._gradients(inputs, targets, seed, pull)
+  def weights_of_parts(self) -> list[float]:
+    """The weight of each part of a step in the loss: one part, or one per bin, equal
+    (DNGPU) or in proportion to its positions."""
+    c = self.config
+    if c.batching != 'bins':
+      return [1.0]
+    bins = c.bin_lengths()
+    sizes = [1] * len(bins) if c.bin_weighting == 'equal' else bins
+    return [size / sum(sizes) for size in sizes]
+
+  def _train_step(self, parts, seed, lr, noise_std):
+    grads, metrics = self._gradients(parts, seed)
     return self._apply(grads, metrics, seed, lr, noise_std)
 
-  def _distributed_train_step(self, inputs, targets, seed, lr, pull, noise_std):
+  def _distributed_train_step(self, parts, seed, lr, noise_std):
     """Each replica's gradients of its slice of the batch; their mean applied on all."""
 
-    def replica_gradients(inputs, targets):
+    def replica_gradients(parts):
       replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-      return self._gradients(distribute.replica_slice(inputs),
-                             distribute.replica_slice(targets),
-                             tf.random.experimental.stateless_fold_in(seed, replica), pull)
+      return self._gradients([tuple(map(distribute.replica_slice, part)) for part in parts],
+                             tf.random.experimental.stateless_fold_in(seed, replica))
 
-    grads, metrics = self.strategy.run(replica_gradients, args=(inputs, targets))
+    grads, metrics = self.strategy.run(replica_gradients, args=(parts,))
     mean = functools.partial(self.strategy.reduce, tf.distribute.ReduceOp.MEAN, axis=None)
     return self._apply([mean(g) for g in grads], {k: mean(v) for k, v in metrics.items()},
                        seed, lr, noise_std)
 
-  def _gradients(self, inputs, targets, seed, pull):
-    c, model = self.config, self.model
+  def _gradients(self, parts, seed):
+    """Gradients of the weighted loss of the parts plus the model's auxiliary loss, and
+    the step's metrics (accuracies over every example of every part)."""
+    model = self.model
+    loss, extras, correct_symbols, correct_sequences = 0.0, {}, [], []
     with tf.GradientTape() as tape:
-      logits, saturation = model(inputs, training=True, targets=targets,
-                                 seed=tf.random.experimental.stateless_fold_in(seed, 0))
-      loss = model.loss(logits, targets)
-      total = loss + c.saturation_cost * saturation
-      if c.relax_sets > 1:
-        total += pull * model.relaxation_distance()
-    correct = tf.equal(model.predictions(logits), targets)
+      for i, ((inputs, targets), weight) in enumerate(zip(parts, self.part_weights)):
+        logits, part_extras = model(inputs, training=True, targets=targets,
+                                    seed=tf.random.experimental.stateless_fold_in(seed, i))
+        loss += weight * model.loss(logits, targets)
+        for name, value in part_extras.items():
+          extras[name] = extras.get(name, 0.0) + weight * value
+        correct = tf.equal(model.predictions(logits), targets)
+        correct_symbols.append(tf.reshape(tf.cast(correct, tf.float32), [-1]))
+        correct_sequences.append(tf.cast(tf.reduce_all(correct, axis=1), tf.float32))
+      total = loss + model.auxiliary_loss(extras)
     return tape.gradient(total, model.trainable_variables), {
-        'loss': loss, 'saturation': saturation,
-        'symbol_accuracy': tf.reduce_mean(tf.cast(correct, tf.float32)),
-        'sequence_accuracy': tf.reduce_mean(
-            tf.cast(tf.reduce_all(correct, axis=1), tf.float32))}
+        'loss': loss, **extras,
+        'symbol_accuracy': tf.reduce_mean(tf.concat(correct_symbols, 0)),
+        'sequence_accuracy': tf.reduce_mean(tf.concat(correct_sequences, 0))}
 
   def _apply(self, grads, metrics, seed, lr, noise_std):
+    c = self.config
     grads, grad_norm = optim.clip_and_add_noise(
-        grads, self.config.max_grad_norm, noise_std,
-        tf.random.experimental.stateless_fold_in(seed, 1))
+        grads, c.max_grad_norm, noise_std, tf.random.experimental.stateless_fold_in(seed, 1))
+    if c.lr_noise > 0:
+      grads = optim.add_rate_noise(grads, lr, c.lr_noise,
+                                   tf.random.experimental.stateless_fold_in(seed, 2))
     finite = tf.math.is_finite(grad_norm) & tf.math.is_finite(metrics['loss'])
 
     def update():
-      self.adam.apply(grads, self.model.trainable_variables, lr)
+      self.optimizer.apply(grads, self.model.trainable_variables, lr)
       return tf.constant(0.0)
 
     skipped = tf.cond(finite, update, lambda: tf.constant(1.0))
@@ -206,6 +237,8 @@ class Trainer:
     with faults.signals_deferred() as signals:
       try:
         if not self.checkpoints.checkpoints:
+          if c.track_lengths:
+            self.track(step)
           self.save(step)  # a NaN before the first validation has somewhere to go back to
         while step < c.max_steps and int(s.finished) == RUNNING and not signals:
           stepped_from = step
@@ -217,6 +250,8 @@ class Trainer:
             self.log(step, metrics, steps_run / (time.time() - start_time))
           if step % c.probe_every == 0:
             self.probe(step)
+          if c.track_lengths and step % c.track_every == 0:
+            self.track(step)  # before the checkpoint, so that a resume keeps its record
           if step % c.eval_every == 0 or step == c.max_steps:
             step = self.validate_and_save(step)
         if signals:
@@ -237,23 +272,17 @@ class Trainer:
     """One update (skipped if its loss or gradient is NaN or Inf); returns the step
     training goes on from and the step's metrics."""
     c, s = self.config, self.state
-    rng = np.random.default_rng([c.seed, step, 1])  # a stream per step: resumes replay it
-    inputs, targets, length = data.training_batch(
-        self.task, rng, c.batch_size, int(s.curriculum_length), c.min_length,
-        c.hard_fraction, int(s.stage))
-    relaxing = c.relax_sets > 1 and not bool(self.model.merged)
+    parts, length = self.data.batch(step, int(s.curriculum_length), int(s.stage))
     metrics = {k: float(v) for k, v in self.train_step(
-        inputs, targets, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
-        float(s.pull) if relaxing else 0.0,
+        parts, tf.constant([c.seed, step], tf.int32), self.learning_rate(step),
         optim.gradient_noise_std(c.grad_noise, step)).items()}
     step = int(s.step.assign_add(1))
     if metrics['skipped']:
       return self.skip_update(step, metrics), metrics
     self.nonfinite = 0
-    if length == int(s.curriculum_length):
-      errors = np.roll(s.recent_errors.numpy(), -1)
-      errors[-1] = 1 - metrics['sequence_accuracy']
-      s.recent_errors.assign(errors)
+    s.window.assign_add([metrics['loss']] + [metrics[k] for k in self.model.extras] + [1.0])
+    if length is not None:
+      self.curriculum.record(s, length, 1 - metrics['sequence_accuracy'])
       self.maybe_advance_curriculum()
     return step, metrics
 
@@ -285,6 +314,8 @@ class Trainer:
     """Validates, decides whether the run is finished and saves a checkpoint; returns
     the step (a roll-back moves it back)."""
     c, s = self.config, self.state
+    self.end_window(step)
+    self.maybe_advance_curriculum(at_validation=True)
     solved = self.validate(step)
     step = int(s.step)
     stop_early = 0 < c.early_stopping <= int(s.since_best)
@@ -311,34 +342,51 @@ class Trainer:
     half_life = self.config.lr_half_life
     return float(self.state.lr) * (0.5 ** (step / half_life) if half_life else 1.0)
 
-  def maybe_advance_curriculum(self):
+  def maybe_advance_curriculum(self, at_validation: bool = False):
     c, s = self.config, self.state
-    errors = s.recent_errors.numpy()
-    if errors.min() < 0 or errors.mean() >= c.curriculum_threshold:
+    if not self.curriculum.due(s, at_validation):
       return
-    if int(s.curriculum_length) < c.max_length:
+    longest = self.curriculum.lengths(c.max_length)[-1]
+    if int(s.curriculum_length) < longest:
       s.curriculum_length.assign(self.task.lengths(int(s.curriculum_length) + 1,
                                                    c.max_length)[0])
     elif self.final_stage():
       return
     else:  # the next stage starts its length curriculum over
       s.stage.assign_add(1)
-      s.curriculum_length.assign(self.task.lengths(c.min_length, c.max_length)[0])
+      s.curriculum_length.assign(self.curriculum.start_length())
       print(f'  stage {int(s.stage) + 1} of {self.task.training_stages} of {c.task}',
             flush=True)
-    s.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], -1.0))
+    self.curriculum.forget(s)
     s.best_loss.assign(math.inf)
     s.stalls.assign(0)
-    if c.relax_sets > 1 and not bool(self.model.merged):
-      s.pull.assign(s.pull * c.pull_factor)
-      # At the longest length the sets are merged in any case: the model to keep and to
-      # test on longer inputs is one set of weights shared by every step.
-      if float(s.pull) > c.merge_pull or int(s.curriculum_length) == c.max_length:
-        self.model.merge_sets()
-        # Merging costs accuracy for a while; measured against the relaxed model's best,
-        # that looked like a collapse and rolled back to before the merge, again and again.
-        s.best_accuracy.assign(-1.0)
-        s.best_beyond_accuracy.assign(-1.0)
+    if self.model.on_curriculum_advance(at_max_length=int(s.curriculum_length) == longest):
+      # E.g. merging relaxed weight sets costs accuracy for a while; measured against the
+      # best before, that looked like a collapse and rolled back again and again.
+      s.best_accuracy.assign(-1.0)
+      s.best_beyond_accuracy.assign(-1.0)
+
+  def end_window(self, step: int) -> None:
+    """After every eval_every steps: the model adapts to the window's mean loss and
+    extras, and --lr_schedule=training_plateau decays the rate if the window two back
+    had a lower mean loss than both since (DNGPU_trainer.py, every display_step)."""
+    c, s = self.config, self.state
+    sums = s.window.numpy()
+    if sums[-1] == 0:
+      return
+    means = dict(zip(('loss',) + tuple(self.model.extras), sums[:-1] / sums[-1]))
+    self.model.after_window(means, self.learning_rate(step))
+    s.window.assign(tf.zeros_like(s.window))
+    if c.lr_schedule == 'training_plateau':
+      losses = np.append(s.window_losses.numpy()[1:], means['loss'])
+      s.window_losses.assign(losses)
+      if min(losses[1:]) > losses[0]:
+        self.decay_rate()
+
+  def decay_rate(self) -> None:
+    """The rate times lr_decay, not below lr × lr_floor."""
+    c = self.config
+    self.state.lr.assign(max(float(self.state.lr) * c.lr_decay, c.lr * c.lr_floor))
 
   def final_stage(self) -> bool:
     return int(self.state.stage) == self.task.training_stages - 1
@@ -358,7 +406,7 @@ class Trainer:
     target = results['max']['sequence_accuracy']
     # A collapse from a model right at least half the time; below that, accuracy at
     # max_length swings widely while the curriculum is still short.
-    if float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
+    if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
       self.roll_back(step, target)
       return False
     beyond = results['beyond']['sequence_accuracy']
@@ -379,8 +427,8 @@ class Trainer:
     loss = float(self.loss(*examples['curriculum']))
     s.stalls.assign(0 if loss < float(s.best_loss) else int(s.stalls) + 1)
     s.best_loss.assign(min(loss, float(s.best_loss)))
-    if int(s.stalls) >= c.lr_patience:
-      s.lr.assign(s.lr * c.lr_decay)
+    if c.lr_schedule == 'validation_plateau' and int(s.stalls) >= c.lr_patience:
+      self.decay_rate()
       s.stalls.assign(0)
     record = {'step': step, 'curriculum_length': curriculum, 'lr': self.learning_rate(step),
               'validation/curriculum_loss': loss,
@@ -415,6 +463,21 @@ class Trainer:
       for name, panel in visualize.panels(self.model, example).items():
         tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
         tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
+
+  def track(self, step: int) -> None:
+    """Symbol and sequence accuracy on the test examples at --track_lengths, logged for
+    learning curves; the time it takes is not training time."""
+    c = self.config
+    self.count_time()
+    record = {'step': step}
+    for length in c.lengths_to_track():
+      inputs, targets = evaluate.held_out(self.task, length, c.track_examples)
+      result = evaluate.accuracy(self.predict, inputs, targets,
+                                 evaluate.batch_size(c, length))
+      record[f'track/symbols_{length}'] = result['symbol_accuracy']
+      record[f'track/sequences_{length}'] = result['sequence_accuracy']
+    self.clock = time.time()
+    self.write(record)
 
   def generalizes_far(self, step: int) -> bool:
     """The last check before stopping, too slow to run at every validation."""
@@ -458,7 +521,7 @@ class Trainer:
     s = self.state
     eta = (self.config.max_steps - step) / max(rate, 1e-9)
     record = {'step': step, 'curriculum_length': int(s.curriculum_length),
-              'stage': int(s.stage), 'lr': self.learning_rate(step), 'pull': float(s.pull),
+              'stage': int(s.stage), 'lr': self.learning_rate(step), **self.model.logged(),
               **{f'train/{k}': v for k, v in metrics.items()}}
     self.write(record)
     stage = (f'stage {int(s.stage) + 1}/{self.task.training_stages}  '

@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from neuralgpu.config import Config
+from neuralgpu.config import Config, RetiredSetting
 
 
 def prepare(workdir: Path, config: Config) -> None:
@@ -56,6 +56,8 @@ def load_config(workdir: Path) -> Config:
 def _read(config_path: Path) -> Config:
   try:
     return Config.load(config_path)
+  except RetiredSetting as error:
+    raise ValueError(f'{config_path}: {error}') from None
   except (ValueError, TypeError) as error:  # bad JSON, unknown or missing fields
     raise ValueError(f'{config_path} is not a config written by run.py ({error}); '
                      'give the --workdir of a training run') from None

@@ -3,7 +3,9 @@
 Input (length 2k + 1): the first operand's digits least significant first, the operator,
 then the second operand's digits least significant first, as in the Neural GPU papers;
 leading zero digits are allowed. Target: the exact result least significant digit
-first, without leading zeros (zero is the single digit 0), then padding.
+first, without leading zeros (zero is the single digit 0), then padding; or, in the
+zero-filled form, the result with zero digits up to the input's length and no padding
+(the target of DNGPU's bmul: data_utils_2.rand_pair, `to_base(product, base, l)`).
 
 Digit id = digit + 1. The arithmetic is done on digit arrays rather than Python ints,
 so any length works (CPython refuses to parse base-10 strings past 4,300 digits) and
@@ -15,6 +17,7 @@ from tasks import hard_inputs
 from tasks.base import PAD, PAD_SYMBOL, Task
 
 DIGITS = '0123456789'
+TARGET_FORMS = ('padded', 'zero_filled')
 
 
 class ArithmeticTask(Task):
@@ -23,7 +26,7 @@ class ArithmeticTask(Task):
   min_length = 3
   length_step = 2
 
-  def __init__(self, name: str, base: int, op: str):
+  def __init__(self, name: str, base: int, op: str, zero_filled: bool = False):
     super().__init__(name)
     if base not in range(2, 11):
       raise ValueError(f'{name}: base must be in 2..10, got {base!r}')
@@ -34,6 +37,14 @@ class ArithmeticTask(Task):
     self.digits = DIGITS[:base]
     self.vocab = (PAD_SYMBOL,) + tuple(self.digits) + (op,)
     self.op_id = len(self.vocab) - 1
+    self.zero_filled = zero_filled
+
+  def with_target_form(self, form):
+    if form not in TARGET_FORMS:
+      raise ValueError(f'target form {form!r} is not valid; valid: {", ".join(TARGET_FORMS)}')
+    if (form == 'zero_filled') == self.zero_filled:
+      return self
+    return ArithmeticTask(self.name, self.base, self.op, zero_filled=form == 'zero_filled')
 
   def random_inputs(self, rng, batch_size, length):
     k = (length - 1) // 2
@@ -82,7 +93,10 @@ class ArithmeticTask(Task):
       raise ValueError(f'{self.name}: the result needs {significant.max()} digits, more '
                        f'than the input length {length}')
     result = np.pad(result, [(0, 0), (0, max(0, length - result.shape[1]))])[:, :length]
-    keep = np.arange(length)[None, :] < significant[:, None]
+    # Zero-filled: every position of the input's own length (its padding excluded).
+    end = (length - np.argmax(inputs[:, ::-1] != PAD, axis=1) if self.zero_filled
+           else significant)
+    keep = np.arange(length)[None, :] < end[:, None]
     return np.where(keep, result + 1, PAD).astype(np.int32)
 
   def _operands(self, inputs):
@@ -131,9 +145,12 @@ class ArithmeticTask(Task):
     return np.array(a[::-1] + [self.op_id] + ids[len(a) + 1:][::-1], dtype=np.int32)
 
   def decode(self, ids):
-    """Reverses each operand (and a lone result) back to most significant first."""
-    return self.op.join(''.join(part[::-1])
-                        for part in ''.join(self.symbols(ids)).split(self.op))
+    """Reverses each operand (and a lone result) back to most significant first; a
+    zero-filled result is shown as a number, without the zero digits on top."""
+    parts = [''.join(part[::-1]) for part in ''.join(self.symbols(ids)).split(self.op)]
+    if len(parts) == 1 and self.zero_filled:
+      return parts[0].lstrip(self.digits[0]) or parts[0][-1:]
+    return self.op.join(parts)
 
   def canonical(self, text):
     """Operands padded with leading zeros to the same width: '1011+110' -> '1011+0110'."""

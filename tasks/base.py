@@ -69,6 +69,14 @@ class Task(abc.ABC):
     del stage  # one stage
     return self.random_inputs(rng, batch_size, length)
 
+  def with_target_form(self, form: str) -> 'Task':
+    """This task with targets in `form`: 'padded' (the answer, then padding) for every
+    task; the arithmetic tasks also have 'zero_filled'."""
+    if form != 'padded':
+      raise ValueError(f'{self.name} has padded targets only; target form {form!r} is '
+                       'an option of the arithmetic tasks')
+    return self
+
   def canonical(self, text: str) -> str:
     """text in the layout the task samples (and a model is trained on); unchanged here."""
     return text

@@ -164,3 +164,35 @@ def test_carry_chain_suite_holds_a_chain_of_each_tested_length(k):
   assert all(b == min(2 * a, k) for a, b in zip(lengths[7:], lengths[8:]))
   for n in lengths:  # n ones plus 1: a carry through n digits
     assert ('0' * (k - n) + '1' * n) in first_operands, n
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+def test_zero_filled_targets_are_the_result_with_zeros_up_to_the_input_length(name):
+  """DNGPU's bmul target (data_utils_2.rand_pair: to_base(product, base, length))."""
+  task = tasks.get(name).with_target_form('zero_filled')
+  assert task.name == name and task.with_target_form('padded').zero_filled is False
+  inputs, targets = task.sample(np.random.default_rng(7), 500, 21)
+  padded = oracle_targets(task, inputs)
+  np.testing.assert_array_equal(targets, np.where(padded == 0, 1, padded))  # digit 0 is id 1
+  # Inputs padded to a bin: the zeros stop at the input's own end.
+  row = np.concatenate([inputs[0], [0, 0, 0]])
+  np.testing.assert_array_equal(task.targets(row[None])[0],
+                                np.concatenate([targets[0], [0, 0, 0]]))
+
+
+def test_a_zero_filled_answer_is_shown_as_a_number():
+  bmul = tasks.get('bmul')
+  zero_filled = bmul.with_target_form('zero_filled')
+  question = bmul.encode('110*11')
+  assert bmul.decode(bmul.targets(question[None])[0]) == '10010'
+  assert zero_filled.decode(zero_filled.targets(question[None])[0]) == '10010'
+  assert zero_filled.decode(zero_filled.targets(bmul.encode('0*0')[None])[0]) == '0'
+  assert bmul.decode(np.array([1, 2, 2, 1])) == '0110'  # padded form: shown as written
+
+
+def test_only_arithmetic_tasks_have_zero_filled_targets():
+  with pytest.raises(ValueError, match='padded targets only'):
+    tasks.get('copy').with_target_form('zero_filled')
+  with pytest.raises(ValueError, match='padded targets only'):
+    tasks.get('mul_bases').with_target_form('zero_filled')
+  assert tasks.get('copy').with_target_form('padded') is tasks.get('copy')

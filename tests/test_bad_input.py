@@ -104,6 +104,13 @@ class Scene(dict):
     shutil.copy(self['run'] / 'config.json', path)
     return path
 
+  def _retired(self, path):
+    """A run whose config.json has a retired setting on."""
+    self._run(path)
+    config = (path / 'config.json').read_text()
+    (path / 'config.json').write_text(config.replace('{', '{"hard_gates": true, ', 1))
+    return path
+
   def _not_a_config(self, path):
     self._run(path)
     (path / 'config.json').write_text('{"colour": 1}\n')
@@ -205,6 +212,9 @@ CLI_CASES = [
     case((*TRAIN, '--mode=nosuch'), ['--mode', 'nosuch', 'train', 'eval', 'decode']),
     case((*TRAIN, '--mode=examples', '--task=nosuch'), ['--task', 'nosuch', 'badd']),
     case((*TRAIN, '--nosuchflag'), ['nosuchflag']),
+    case((*TRAIN, '--hard_gates'), ['--hard_gates', 'retired', '--model=dngpu']),
+    case(('run.py', '--experiment=bmul_improved', '--workdir={new}'),
+         ['bmul_improved', 'retired', '--experiment=bmul_dngpu']),
     case((*TRAIN, 'stray'), ['stray', '--flag']),
     case((*TRAIN, '--mode=decode', '--input=1+1'), ['--workdir']),
     case((*TRAIN, '--model=lstm'), ['--experiment=smoke', '--maps', '--model=ngpu',
@@ -216,6 +226,19 @@ CLI_CASES = [
          ['--bidirectional', '--rnn_form=seq2seq']),
     case((*TRAIN, '--experiment=badd_gru', '--rnn_form=attention'), ['--rnn_form', 'seq2seq']),
     case((*TRAIN, '--strategy=multiworker'), ['--strategy=multiworker', 'TF_CONFIG']),
+    case((*TRAIN, '--saturation_weight=0.1'), ['--saturation_weight', '--model=dngpu',
+                                               'not of --model=ngpu']),
+    case((*TRAIN, '--experiment=bmul_dngpu', '--cutoff=1.5'),
+         ['--cutoff', '--model=ngpu', 'not of --model=dngpu']),
+    case((*TRAIN, '--optimizer=sgd'), ['--optimizer=sgd', 'adam, adamax']),
+    case((*TRAIN, '--curriculum=sometimes'), ['--curriculum=sometimes', 'exact, mixed, none']),
+    case((*TRAIN, '--batching=bins'), ['--batching=bins', '--curriculum=none']),
+    case((*TRAIN, '--batching=bins', '--curriculum=none', '--bins=5,8'),
+         ['--bins=5,8', 'ending at --max_length=9']),
+    case((*TRAIN, '--batching=bins', '--curriculum=none', '--bins=3,4,9'),
+         ['--bins=3,4,9', 'bin 4 holds no length', 'badd']),
+    case((*TRAIN, '--task=copy', '--target_form=zero_filled'),
+         ['--target_form', 'copy', 'arithmetic tasks']),
     # run.py: workdirs it cannot train in.
     case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
     case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),
@@ -236,6 +259,7 @@ CLI_CASES = [
     case((*DECODE, '--workdir={untrained}', '--input=1+1'), ['no checkpoint', 'train']),
     case((*DECODE, '--workdir={not_a_config}', '--input=1+1'),
          ['config.json', 'not a config written by run.py']),
+    case((*DECODE, '--workdir={retired}', '--input=1+1'), ['hard_gates', 'retired']),
     case((*DECODE, '--workdir={run}'), ['--input', "--input='1011+110'"]),
     case((*DECODE, '--workdir={run}', '--input=10a1+1'), ['--input', "'a'", '0 1 +']),
     case((*DECODE, '--workdir={run}', '--input=1011'), ['--input', "'11+10'"]),
@@ -246,6 +270,7 @@ CLI_CASES = [
          id='run.py --mode=visualize --workdir={run} --input=(403 symbols)'),
     # The sweep command.
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
+    case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--seeds=3-1'), ['--seeds=3-1', 'LOW-HIGH']),
     case((*SWEEP, '--seeds=a'), ['--seeds=a', '0-9']),
     case((*SWEEP, '--seeds=-2'), ['--seeds=-2', '>= 0']),
@@ -259,7 +284,7 @@ CLI_CASES = [
     case((*SWEEP, '--grid=maps=4,x'), ['maps=x', 'int']),
     case((*SWEEP, '--grid=maps=0'), ['--maps=0', '>= 1']),
     case((*SWEEP, '--grid=task=nosuch'), ['nosuch', 'badd', 'sort']),
-    case((*SWEEP, '--grid=hard_gates=maybe'), ['hard_gates=maybe', 'true or false']),
+    case((*SWEEP, '--grid=roll_back=maybe'), ['roll_back=maybe', 'true or false']),
     case((*SWEEP, '--grid=lr=0.1', '--grid=lr=0.2'), ['lr twice']),
     case((*SWEEP, '--parallel=0'), ['--parallel', 'positive integer']),
     case((*SWEEP, '--threads=0'), ['--threads', 'positive integer']),

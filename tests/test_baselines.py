@@ -152,7 +152,8 @@ def test_training_seq2seq_without_targets_is_refused():
 
 
 @pytest.mark.parametrize('settings, message', [
-    (dict(model='lstm', maps=8), '--maps is a setting of --model=ngpu, not of --model=lstm'),
+    (dict(model='lstm', maps=8),
+     '--maps is a setting of --model=ngpu and --model=dngpu, not of --model=lstm'),
     (dict(model='gru', relax_sets=3), '--relax_sets is a setting of --model=ngpu'),
     (dict(units=64), '--units is a setting of --model=lstm and --model=gru, not of '
      '--model=ngpu'),
@@ -174,7 +175,7 @@ def test_evaluation_batches_of_baselines_fit_the_memory_budget():
     config = Config(model='lstm', rnn_form='seq2seq', units=512, bidirectional=bidirectional)
     for length in (41, 401, 4001):
       size = evaluate.batch_size(config, length)
-      per_position = config.units * evaluate.RECURRENT_COPIES * (1 + bidirectional)
+      per_position = config.units * 16 * (1 + bidirectional)  # 16 vectors per position
       assert size >= 1 and size * length * per_position * 4 <= evaluate.ACTIVATION_BUDGET
   big, small = (dataclasses.replace(Config(model='gru'), units=u) for u in (1024, 64))
   assert evaluate.batch_size(big, 401) < evaluate.batch_size(small, 401)

@@ -27,6 +27,15 @@ def test_operation_count_gives_the_reference_codes_114_gflops_at_length_41():
   assert flops.forward(reference, 32, 41) == 4 * flops.forward(half, 32, 41)
 
 
+def test_operation_count_of_a_dngpu_step_sums_its_bins():
+  """96 maps, width 3: 2 · 3·96·288 multiply-adds per position and step; 32 examples of
+  each bin L run L steps over L positions; backward twice the forward."""
+  config = Config(model='dngpu', maps=96, layers=1, batching='bins', curriculum='none',
+                  bins='8,41', max_length=41).validate()
+  per_position_step = 2 * 3 * 96 * 3 * 96
+  assert flops.dngpu_bins_training_step(config) == 3 * per_position_step * 32 * (64 + 1681)
+
+
 def test_the_harness_measures_everything_at_toy_sizes_and_judges_targets(tmp_path):
   result = subprocess.run(
       [sys.executable, '-m', 'benchmarks', '--tiny', '--lengths=3,5', '--eval_lengths=9',
@@ -39,11 +48,13 @@ def test_the_harness_measures_everything_at_toy_sizes_and_judges_targets(tmp_pat
       ('reference', 3), ('reference', 5), ('reference bfloat16', 3),
       ('reference bfloat16', 5), ('default', 3), ('default', 5)]
   assert all(r['seconds_per_step'] > 0 and r['gflops'] > 0 for r in results['train'])
+  assert results['dngpu']['seconds_per_step'] > 0 and results['dngpu']['examples'] == 4
   assert results['eval'][0]['peak_memory_mib'] >= results['eval'][0]['memory_before_mib'] > 0
   assert len(results['baselines']) == 8
   assert results['solve'][0]['steps'] == 20 and not results['solve'][0]['timed_out']
   summary = (tmp_path / 'benchmark.md').read_text()
-  for heading in ('Neural GPU training step', 'Evaluation', 'Baseline training step',
+  for heading in ('Neural GPU training step', 'DNGPU training step', 'Evaluation',
+                  'Baseline training step',
                   'Time to solve', 'Targets'):
     assert f'## {heading}' in summary
 

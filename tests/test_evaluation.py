@@ -49,7 +49,7 @@ def test_batches_shrink_with_length_within_the_memory_and_work_budgets():
   assert sizes == sorted(sizes, reverse=True) and sizes[0] == evaluate.MAX_BATCH
   assert sizes[-1] == 1
   for n, size in zip((41, 201, 401, 2001), sizes):
-    per_example = n * config.height * config.maps * 4 * evaluate.STATE_COPIES
+    per_example = n * config.height * config.maps * 12 * 4  # 12 states alive, float32
     assert size * per_example <= evaluate.ACTIVATION_BUDGET
     assert size * n**2 <= evaluate.MAX_BATCH_WORK
 

@@ -176,8 +176,8 @@ def poison(trainer, from_step, times):
   left = tf.Variable(times)
   gradients = trainer._gradients  # pylint: disable=protected-access
 
-  def poisoned(inputs, targets, seed, pull):
-    grads, metrics = gradients(inputs, targets, seed, pull)
+  def poisoned(parts, seed):
+    grads, metrics = gradients(parts, seed)
     hit = (seed[1] >= from_step) & (left > 0)
     left.assign_sub(tf.cast(hit, tf.int32))
     return grads, {**metrics, 'loss': metrics['loss'] * tf.where(hit, np.nan, 1.0)}
@@ -189,14 +189,14 @@ def test_a_nan_loss_skips_its_update_and_is_logged(tmp_path):
   trainer = Trainer(TINY, tmp_path)
   poison(trainer, from_step=0, times=1)
   batch = np.ones([4, 9], np.int32)
-  before = [v.numpy() for v in [*trainer.model.variables, trainer.adam.iterations]]
-  metrics = trainer.train_step(batch, batch, tf.constant([0, 0]), 0.1, 0.0, 0.0)
+  before = [v.numpy() for v in [*trainer.model.variables, trainer.optimizer.iterations]]
+  metrics = trainer.train_step([(batch, batch)], tf.constant([0, 0]), 0.1, 0.0)
   assert np.isnan(metrics['loss']) and metrics['skipped'] == 1.0
-  after = [v.numpy() for v in [*trainer.model.variables, trainer.adam.iterations]]
+  after = [v.numpy() for v in [*trainer.model.variables, trainer.optimizer.iterations]]
   for a, b in zip(before, after):
     np.testing.assert_array_equal(a, b)
-  metrics = trainer.train_step(batch, batch, tf.constant([0, 1]), 0.1, 0.0, 0.0)
-  assert metrics['skipped'] == 0.0 and int(trainer.adam.iterations) == 1
+  metrics = trainer.train_step([(batch, batch)], tf.constant([0, 1]), 0.1, 0.0)
+  assert metrics['skipped'] == 0.0 and int(trainer.optimizer.iterations) == 1
   # In training: logged, and training goes on.
   trainer = Trainer(TINY, tmp_path / 'run')
   poison(trainer, from_step=7, times=1)

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import tasks
-from neuralgpu import data, optim, visualize
+from neuralgpu import optim, visualize
 from neuralgpu.config import Config
-from neuralgpu.models import gates
-from neuralgpu.models.ngpu import NeuralGPU, dropout_rate, shift_quarters
+from neuralgpu.curriculum import Curriculum
+from neuralgpu.data import TrainingData
+from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
 from test_arithmetic import longest_propagate_runs
 
 SMALL = Config(maps=8, height=2, layers=1)
@@ -57,24 +57,11 @@ def test_trace_is_the_evaluation_state_through_the_steps():
 def test_gate_cutoff_is_the_clipped_scaled_sigmoid():
   x = np.linspace(-10, 10, 201).astype(np.float32)
   sigmoid = 1 / (1 + np.exp(-x))
-  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.2), np.clip(1.2 * sigmoid - 0.1, 0, 1),
+  np.testing.assert_allclose(cutoff_sigmoid(x, 1.2), np.clip(1.2 * sigmoid - 0.1, 0, 1),
                              atol=1e-6)
-  assert gates.cutoff_sigmoid(x, 1.2).numpy().min() == 0.0
-  assert gates.cutoff_sigmoid(x, 1.2).numpy().max() == 1.0
-  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.0), sigmoid, atol=1e-6)
-  hard = np.clip(1.2 * np.clip(x / 4 + 0.5, 0, 1) - 0.1, 0, 1)
-  np.testing.assert_allclose(gates.cutoff_sigmoid(x, 1.2, hard=True), hard, atol=1e-6)
-  np.testing.assert_allclose(gates.candidate_tanh(x, hard=True), np.clip(x, -1, 1))
-
-
-def test_saturation_cost_counts_only_pre_activations_past_saturation():
-  # Hard gate with cutoff 1.2 saturates where 1.2 (x/4 + 1/2) - 0.1 = 1, at |x| = 5/3.
-  assert float(gates.saturation(tf.constant([-1.6, 0.0, 1.6]), 1.2, hard=True)) == 0.0
-  np.testing.assert_allclose(gates.saturation(tf.constant([-(5 / 3 + 1), 5 / 3 + 3]), 1.2,
-                                              hard=True), 2.0, rtol=1e-5)
-  # Soft gate: saturates where 1.2 sigmoid(x) - 0.1 = 1, at x = log(11).
-  assert float(gates.saturation(tf.constant([np.log(11) - 0.01]), 1.2, hard=False)) == 0.0
-  assert float(gates.saturation(tf.constant([np.log(11) + 1]), 1.2, hard=False)) > 0.99
+  assert cutoff_sigmoid(x, 1.2).numpy().min() == 0.0
+  assert cutoff_sigmoid(x, 1.2).numpy().max() == 1.0
+  np.testing.assert_allclose(cutoff_sigmoid(x, 1.0), sigmoid, atol=1e-6)
 
 
 def test_recurrent_dropout_in_training_only_with_length_scaled_rate():
@@ -121,24 +108,6 @@ def test_adam_matches_the_textbook_update():
   np.testing.assert_allclose(v.numpy(), w, rtol=1e-5)
 
 
-def test_diagonal_gates_shift_a_quarter_of_the_maps_each_way():
-  state = tf.reshape(tf.range(1, 1 + 3 * 8, dtype=tf.float32), [1, 3, 1, 8])
-  shifted = shift_quarters(state).numpy()[0, :, 0]
-  original = state.numpy()[0, :, 0]
-  np.testing.assert_array_equal(shifted[1:, :2], original[:-1, :2])  # from the left
-  np.testing.assert_array_equal(shifted[0, :2], 0)
-  np.testing.assert_array_equal(shifted[:-1, 2:4], original[1:, 2:4])  # from the right
-  np.testing.assert_array_equal(shifted[-1, 2:4], 0)
-  np.testing.assert_array_equal(shifted[:, 4:], original[:, 4:])
-
-
-def test_diagonal_gates_change_the_model():
-  x = np.ones((1, 7))
-  _, plain = forward(SMALL, x)
-  _, diagonal = forward(dataclasses.replace(SMALL, diagonal_gates=True), x)
-  assert not np.allclose(plain, diagonal)
-
-
 def test_relaxation_cycles_weight_sets_pulls_and_merges():
   config = dataclasses.replace(SMALL, relax_sets=3, init_scale=2.0)
   model = NeuralGPU(config, vocab_size=4)
@@ -156,12 +125,17 @@ def test_relaxation_cycles_weight_sets_pulls_and_merges():
   np.testing.assert_array_equal(merged, model(x)[0].numpy())  # only set 0 in use
 
 
+def training_data(**settings):
+  config = Config(task='badd', **settings).validate()
+  task = config.get_task()
+  return TrainingData(config, task, Curriculum(config, task)), task
+
+
 def test_training_batches_mix_the_curriculum_length_with_shorter_ones():
-  task = tasks.get('badd')
-  rng = np.random.default_rng(0)
+  data, _ = training_data(batch_size=4)
   lengths = []
-  for _ in range(200):
-    inputs, targets, length = data.training_batch(task, rng, 4, 15, 3)
+  for step in range(200):
+    [(inputs, targets)], length = data.batch(step, 15)
     assert inputs.shape == targets.shape == (4, length)
     lengths.append(length)
   assert set(lengths) == {3, 5, 7, 9, 11, 13, 15}
@@ -169,9 +143,8 @@ def test_training_batches_mix_the_curriculum_length_with_shorter_ones():
 
 
 def test_hard_fraction_of_a_batch_comes_from_the_hard_sampler():
-  task = tasks.get('badd')
-  inputs, targets, length = data.training_batch(task, np.random.default_rng(0), 32, 81, 81,
-                                                hard_fraction=0.25)
+  data, task = training_data(batch_size=32, hard_fraction=0.25, max_length=81)
+  inputs, targets = data.examples(np.random.default_rng(0), 32, 81, 0)
   np.testing.assert_array_equal(targets, task.targets(inputs))
   # The last 8 rows hold a run of propagate pairs drawn uniformly up to 40 digits long.
   run_lengths = longest_propagate_runs(task, inputs)

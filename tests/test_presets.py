@@ -26,11 +26,29 @@ def test_every_preset_builds_a_valid_config_and_gives_its_command(name):
 
 
 def test_the_presets_the_papers_call_for_are_there():
-  assert {'badd', 'bmul', 'badd_improved', 'bmul_improved', 'mul_bases', 'badd_lstm',
+  assert {'badd', 'bmul', 'badd_dngpu', 'bmul_dngpu', 'mul_bases', 'badd_lstm',
           'badd_gru', 'bmul_lstm', 'bmul_gru', 'smoke'} <= set(presets.PRESETS)
   assert presets.get('mul_bases')['task'] == 'mul_bases'
-  for name in ('badd_improved', 'bmul_improved'):
-    assert presets.get(name)['hard_gates'] and presets.get(name)['diagonal_gates']
+
+
+def test_the_dngpu_presets_are_the_settings_of_dngpu_trainer_py():
+  """DNGPU_trainer.py: bmul 96 maps, keep 0.9; badd 48 maps, keep 0.5; bins 8..41 of 32
+  examples; 10,000 examples per length; DNGPU_model.py: lr 0.01 · 48 / maps."""
+  bmul, badd = (Config(**{**dataclasses.asdict(Config()), **presets.get(name)}).validate()
+                for name in ('bmul_dngpu', 'badd_dngpu'))
+  assert (bmul.task, bmul.maps, bmul.dropout, bmul.target_form) == (
+      'bmul', 96, 0.1, 'zero_filled')
+  assert (badd.task, badd.maps, badd.dropout, badd.target_form) == ('badd', 48, 0.5, 'padded')
+  assert bmul.lr == pytest.approx(0.005) and badd.lr == pytest.approx(0.01)
+  for config in (bmul, badd):
+    assert config.bin_lengths() == [8, 12, 16, 20, 25, 28, 31, 36, 41]
+    assert (config.model, config.layers, config.batch_size, config.train_pool) == (
+        'dngpu', 1, 32, 10000)
+    assert (config.optimizer, config.max_grad_norm, config.lr_noise) == ('adamax', 0, 1e-4)
+    assert (config.lr_schedule, config.lr_decay, config.lr_floor) == (
+        'training_plateau', 0.7, pytest.approx(1 / 60))
+    assert (config.curriculum, config.roll_back, config.hard_fraction) == ('none', False, 0)
+    assert (config.saturation_limit, config.saturation_weight) == (0.9, 1e-3)
 
 
 def test_experiment_list_prints_one_line_per_preset():

@@ -17,9 +17,12 @@ def test_helpfull_lists_every_hyperparameter_flag():
   assert result.returncode == 0
   for flag in ('maps', 'height', 'kernel_width', 'kernel_height', 'layers', 'cutoff',
                'dropout', 'grad_noise', 'batch_size', 'lr', 'task', 'model', 'workdir',
-               'seed', 'max_steps', 'experiment', 'flagfile', 'relax_sets', 'hard_gates',
-               'diagonal_gates', 'saturation_cost', 'jit', 'mode', 'input', 'rnn_form',
-               'units', 'bidirectional', 'max_grad_norm', 'lr_half_life', 'early_stopping'):
+               'seed', 'max_steps', 'experiment', 'flagfile', 'relax_sets', 'jit', 'mode',
+               'input', 'rnn_form', 'units', 'bidirectional', 'max_grad_norm',
+               'lr_half_life', 'early_stopping', 'saturation_limit', 'saturation_weight',
+               'optimizer', 'lr_noise', 'lr_schedule', 'lr_floor', 'roll_back', 'curriculum',
+               'batching', 'bins', 'bin_weighting', 'shorter_share', 'train_pool',
+               'target_form'):
     assert f'--{flag}:' in result.stdout or f'--[no]{flag}:' in result.stdout, flag
 
 

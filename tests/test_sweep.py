@@ -65,15 +65,15 @@ def test_a_two_seed_sweep_runs_resumes_and_summarizes_what_the_runs_got(tmp_path
 def test_a_grid_runs_every_combination_with_its_values(tmp_path):
   root = tmp_path / 'grid'
   result = sweep('--experiment=smoke', '--seeds=3', '--grid=maps=4,6',
-                 '--grid=hard_gates=true', '--grid=max_steps=10', f'--root={root}')
+                 '--grid=roll_back=false', '--grid=max_steps=10', f'--root={root}')
   assert result.returncode == 0, result.stderr
   summary = json.loads((root / 'summary.json').read_text())
   labels = [row['configuration'] for row in summary['configurations']]
-  assert labels == ['maps=4_hard_gates=True_max_steps=10', 'maps=6_hard_gates=True_max_steps=10']
+  assert labels == ['maps=4_roll_back=False_max_steps=10', 'maps=6_roll_back=False_max_steps=10']
   for label, maps in zip(labels, (4, 6)):
     config = json.loads((root / f'{label}_seed3' / 'config.json').read_text())
-    assert (config['maps'], config['hard_gates'], config['max_steps'], config['seed']) == (
-        maps, True, 10, 3)
+    assert (config['maps'], config['roll_back'], config['max_steps'], config['seed']) == (
+        maps, False, 10, 3)
 
 
 def test_the_ray_backend_runs_the_sweep_on_a_local_ray_instance(tmp_path):
@@ -94,3 +94,16 @@ def test_the_ray_backend_without_ray_says_how_to_install_it(tmp_path):
   assert result.returncode == 2
   assert len(result.stderr.strip().splitlines()) == 1, result.stderr
   assert "pip install -e '.[ray]'" in result.stderr
+
+
+def test_several_presets_are_swept_side_by_side_each_under_its_own_label(tmp_path):
+  from experiments import sweep as sweep_module  # pylint: disable=import-outside-toplevel
+  runs = sweep_module.plan(['smoke', 'badd_dngpu'], [0, 1], {'max_steps': [4]}, tmp_path)
+  assert [(r.label, r.seed) for r in runs] == [
+      ('smoke_max_steps=4', 0), ('smoke_max_steps=4', 1),
+      ('badd_dngpu_max_steps=4', 0), ('badd_dngpu_max_steps=4', 1)]
+  assert [r.config.model for r in runs] == ['ngpu', 'ngpu', 'dngpu', 'dngpu']
+  assert '--experiment=badd_dngpu' in runs[2].command()
+  assert runs[3].workdir == tmp_path / 'badd_dngpu_max_steps=4_seed1'
+  with pytest.raises(ValueError, match='names a preset twice'):
+    sweep_module.plan(['smoke', 'smoke'], [0], {}, tmp_path)

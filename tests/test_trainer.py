@@ -1,10 +1,13 @@
 """The trainer's curriculum, relaxation schedule, plateau decay and exact resumes."""
 import dataclasses
+import json
+import time
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
+from neuralgpu import evaluate
 from neuralgpu.config import Config
 from neuralgpu.train import CURRICULUM_WINDOW, SOLVED_STREAK, STOPPED_EARLY, Trainer
 
@@ -43,7 +46,7 @@ def test_relaxation_pull_grows_at_each_advance_and_the_sets_merge(tmp_path):
   trainer = Trainer(config, tmp_path)
   record_errors(trainer, 0.0)
   trainer.maybe_advance_curriculum()
-  assert float(trainer.state.pull) == pytest.approx(0.02)
+  assert float(trainer.model.pull) == pytest.approx(0.02)
   assert not bool(trainer.model.merged)
   record_errors(trainer, 0.0)
   trainer.maybe_advance_curriculum()  # pull 0.04 > merge_pull
@@ -235,3 +238,24 @@ def test_a_task_in_stages_runs_the_length_curriculum_once_per_stage(tmp_path):
   # then nothing more to learn.
   assert seen == [(0, 5), (1, 3), (1, 5), (2, 3), (2, 5), (2, 5), (2, 5), (2, 5)]
   assert trainer.final_stage()
+
+
+def test_tracking_logs_test_accuracy_at_its_lengths_outside_training_time(tmp_path,
+                                                                          monkeypatch):
+  config = dataclasses.replace(TINY, track_lengths='5,9', track_every=5)
+  trainer = Trainer(config, tmp_path)
+  trainer.train()
+  records = [json.loads(line) for line in (tmp_path / 'metrics.jsonl').read_text().splitlines()]
+  tracked = [r for r in records if 'track/sequences_9' in r]
+  assert [r['step'] for r in tracked] == [0, 5, 10]
+  for record in tracked:
+    assert {k for k in record if k.startswith('track/')} == {
+        'track/symbols_5', 'track/sequences_5', 'track/symbols_9', 'track/sequences_9'}
+    assert all(0 <= v <= 1 for k, v in record.items() if k.startswith('track/'))
+  # The measurement's own time is left out of the training time.
+  slow = evaluate.accuracy
+  monkeypatch.setattr(evaluate, 'accuracy', lambda *a, **k: time.sleep(1) or slow(*a, **k))
+  seconds = float(trainer.state.seconds)
+  trainer.clock = time.time() - 2  # two seconds of training since the last count
+  trainer.track(11)
+  assert 2 <= float(trainer.state.seconds) - seconds < 2.5

@@ -11,11 +11,37 @@ from tasks.base import PAD
 
 class Model(tf.Module):
 
+  extras = ()  # the names of the extras __call__ returns
+
   def __call__(self, inputs, training=False, seed=None, targets=None):
-    """-> (logits [batch, length, vocab], auxiliary loss). seed: a [2] int tensor for
-    dropout, required when training. targets: for models that condition on the answer
-    so far (teacher forcing); ignored by the others."""
+    """-> (logits [batch, length, vocab], extras: a dict of scalar tensors that
+    auxiliary_loss takes and the trainer logs). seed: a [2] int tensor for dropout,
+    required when training. targets: for models that condition on the answer so far
+    (teacher forcing) or mask by it; ignored by the others."""
     raise NotImplementedError
+
+  # --- hooks of the trainer; a model without a regularizer or schedule needs none ------
+
+  def auxiliary_loss(self, extras):
+    """What training adds to the loss, from the extras of the batch (weighted over
+    bins like the loss) and the model's own variables."""
+    del extras
+    return tf.constant(0.0)
+
+  def on_curriculum_advance(self, at_max_length: bool) -> bool:
+    """Called when the curriculum moves on; True if the model changed so much that
+    earlier validation accuracies no longer compare (the trainer forgets its best)."""
+    del at_max_length
+    return False
+
+  def after_window(self, means: dict, lr: float) -> None:
+    """Called after every eval_every training steps with the means of the training loss
+    and extras over them, and the rate they ran at."""
+    del means, lr
+
+  def logged(self) -> dict:
+    """Scalars the model adjusts in training, for the log."""
+    return {}
 
   def loss_weights(self, targets):
     """[batch, length] weights of the positions in the loss: every one by default

@@ -1,4 +1,4 @@
-"""The Neural GPU (Kaiser & Sutskever 2016) with the Freivalds & Liepins variants.
+"""The Neural GPU of Kaiser & Sutskever (2016).
 
 The state s is [batch, length, height, maps]; input symbols are embedded into row 0.
 Each step applies `layers` CGRUs:
@@ -9,9 +9,14 @@ read from row 0 of the final state.
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu.models import gates
 from neuralgpu.models.base import Model
 from neuralgpu.models.initializers import orthogonal
+from neuralgpu.models.precision import in_compute_dtype
+
+
+def cutoff_sigmoid(x, cutoff: float):
+  """clip(c·σ(x) − (c−1)/2, 0, 1): reaches 0 and 1 exactly, so a gate can shut fully."""
+  return tf.clip_by_value(cutoff * tf.sigmoid(x) - (cutoff - 1.0) / 2.0, 0.0, 1.0)
 
 
 class CGRU(tf.Module):
@@ -39,37 +44,20 @@ class CGRU(tf.Module):
     return [self.gate_kernel, self.gate_bias, self.candidate_kernel, self.candidate_bias]
 
   def __call__(self, state, weight_set):
-    """One CGRU update of state with weight set `weight_set`; also its saturation
-    (computed only when --saturation_cost is on, 0 otherwise)."""
+    """One CGRU update of state with weight set `weight_set`."""
     c = self.config
     pre = self.conv(state, self.gate_kernel[weight_set]) + self.gate_bias[weight_set]
-    update, reset = tf.split(gates.cutoff_sigmoid(pre, c.cutoff, c.hard_gates), 2, axis=-1)
-    candidate = gates.candidate_tanh(
-        self.conv(reset * state, self.candidate_kernel[weight_set])
-        + self.candidate_bias[weight_set], c.hard_gates)
-    kept = shift_quarters(state) if c.diagonal_gates else state
-    saturation = (gates.saturation(pre, c.cutoff, c.hard_gates) if c.saturation_cost > 0
-                  else 0.0)
-    # Written as in the paper, not as c + u·(kept − c), which saves an operation (under 1%
+    update, reset = tf.split(cutoff_sigmoid(pre, c.cutoff), 2, axis=-1)
+    candidate = tf.tanh(self.conv(reset * state, self.candidate_kernel[weight_set])
+                        + self.candidate_bias[weight_set])
+    # Written as in the paper, not as c + u·(s − c), which saves an operation (under 1%
     # of a step) but rounds differently: seeds would no longer train as in the README.
-    return update * kept + (1.0 - update) * candidate, saturation
+    return update * state + (1.0 - update) * candidate
 
   def conv(self, state, kernel):
     """A SAME convolution computed in --compute_dtype; the result is float32."""
-    dtype = tf.as_dtype(self.config.compute_dtype)
-    if dtype == tf.float32:
-      return tf.nn.conv2d(state, kernel, strides=1, padding='SAME')
-    return tf.cast(tf.nn.conv2d(tf.cast(state, dtype), tf.cast(kernel, dtype), strides=1,
-                                padding='SAME'), tf.float32)
-
-
-def shift_quarters(state):
-  """Diagonal gates: the first quarter of the maps comes from the left neighbour (one
-  position down the length), the second quarter from the right one, zeros at the ends."""
-  quarter = state.shape[-1] // 4
-  from_left = tf.pad(state[:, :-1, :, :quarter], [[0, 0], [1, 0], [0, 0], [0, 0]])
-  from_right = tf.pad(state[:, 1:, :, quarter:2 * quarter], [[0, 0], [0, 1], [0, 0], [0, 0]])
-  return tf.concat([from_left, from_right, state[..., 2 * quarter:]], axis=-1)
+    return in_compute_dtype(lambda x, k: tf.nn.conv2d(x, k, strides=1, padding='SAME'),
+                            state, kernel, self.config.compute_dtype)
 
 
 def dropout_rate(config, length):
@@ -93,9 +81,12 @@ class NeuralGPU(Model):
     self.output_bias = tf.Variable(tf.zeros([vocab_size]), name='output_bias')
     # Relaxation ends by merging the sets; from then on only set 0 is used.
     self.merged = tf.Variable(config.relax_sets == 1, trainable=False, name='merged')
+    # Weight of the pull of the relaxed sets to their mean; grows at curriculum advances.
+    if config.relax_sets > 1:
+      self.pull = tf.Variable(config.pull, trainable=False, name='pull')
 
   def __call__(self, inputs, training=False, seed=None, targets=None):
-    """inputs [batch, length] int32 -> (logits [batch, length, vocab], saturation).
+    """inputs [batch, length] int32 -> (logits [batch, length, vocab], {}).
 
     seed: a [2] int tensor for the dropout masks, required when training. The answer
     is read from the final state, so targets are not used.
@@ -104,18 +95,17 @@ class NeuralGPU(Model):
     steps = tf.shape(inputs)[1] * c.steps_per_symbol
     rate = dropout_rate(c, tf.shape(inputs)[1])
 
-    def step(t, state, saturation):
+    def step(t, state):
       if training and c.dropout > 0:
         keep = tf.random.stateless_uniform(
             tf.shape(state), tf.random.experimental.stateless_fold_in(seed, t)) >= rate
         state = tf.where(keep, state / (1.0 - rate), 0.0)
-      state, sat = self.step(t, state)
-      return t + 1, state, saturation + sat
+      return t + 1, self.step(t, state)
 
-    _, state, saturation = tf.while_loop(
-        lambda t, *_: t < steps, step, (tf.constant(0), self.embed(inputs), tf.constant(0.0)),
+    _, state = tf.while_loop(
+        lambda t, *_: t < steps, step, (tf.constant(0), self.embed(inputs)),
         maximum_iterations=steps)  # XLA needs the bound to size the gradient's stacks
-    return self.readout(state), saturation / tf.cast(steps * c.layers, tf.float32)
+    return self.readout(state), {}
 
   def embed(self, inputs):
     """The initial state: input symbols in row 0, zeros elsewhere and at padding."""
@@ -123,13 +113,11 @@ class NeuralGPU(Model):
     return tf.pad(symbols[:, :, None, :], [[0, 0], [0, 0], [0, self.config.height - 1], [0, 0]])
 
   def step(self, t, state):
-    """One step without dropout: every CGRU once; (new state, summed saturation)."""
+    """One step without dropout: every CGRU once."""
     weight_set = tf.where(self.merged, 0, t % self.config.relax_sets)
-    saturation = 0.0
     for cgru in self.cgrus:
-      state, sat = cgru(state, weight_set)
-      saturation += sat
-    return state, saturation
+      state = cgru(state, weight_set)
+    return state
 
   def readout(self, state):
     """Logits [batch, length, vocab] from row 0 of a state."""
@@ -141,7 +129,7 @@ class NeuralGPU(Model):
     state = self.embed(inputs)
     states = [state.numpy()]
     for t in range(inputs.shape[1] * self.config.steps_per_symbol):
-      state, _ = self.step(tf.constant(t), state)
+      state = self.step(tf.constant(t), state)
       states.append(state.numpy())
     return np.stack(states)
 
@@ -160,3 +148,27 @@ class NeuralGPU(Model):
     for v in self.relaxed:
       v.assign(tf.broadcast_to(tf.reduce_mean(v, 0, keepdims=True), v.shape))
     self.merged.assign(True)
+
+  def relaxing(self) -> bool:
+    return self.config.relax_sets > 1 and not bool(self.merged)
+
+  def auxiliary_loss(self, extras):
+    """The pull of the relaxed weight sets to their mean, until they are merged."""
+    if self.config.relax_sets == 1:
+      return tf.constant(0.0)
+    return tf.where(self.merged, 0.0, self.pull * self.relaxation_distance())
+
+  def on_curriculum_advance(self, at_max_length):
+    """The relaxation schedule: the pull grows by pull_factor; once it passes merge_pull,
+    or the curriculum reaches max_length, the sets are merged (the model to keep and to
+    test on longer inputs is one set of weights shared by every step)."""
+    if not self.relaxing():
+      return False
+    self.pull.assign(self.pull * self.config.pull_factor)
+    if float(self.pull) > self.config.merge_pull or at_max_length:
+      self.merge_sets()
+      return True
+    return False
+
+  def logged(self):
+    return {'pull': float(self.pull)} if self.config.relax_sets > 1 else {}

@@ -27,7 +27,7 @@ class ReadWrite(EndsAtPadding):
     self.output_bias = tf.Variable(tf.zeros([vocab_size]), name='output_bias')
 
   def __call__(self, inputs, training=False, seed=None, targets=None):
-    """inputs [batch, length] -> (logits [batch, length, vocab], 0.0)."""
+    """inputs [batch, length] -> (logits [batch, length, vocab], {})."""
     length = tf.shape(inputs)[1]
     seed = seed if training else None
     symbols = tf.concat([inputs, tf.fill(tf.shape(inputs), self.blank)], axis=1)
@@ -36,4 +36,4 @@ class ReadWrite(EndsAtPadding):
     for site, cell in enumerate(self.cells):
       x, _ = recurrent.run(cell, recurrent.dropout(x, self.config.dropout, seed, site))
     x = recurrent.dropout(x[:, length:], self.config.dropout, seed, len(self.cells))
-    return tf.tensordot(x, self.output_kernel, 1) + self.output_bias, tf.constant(0.0)
+    return tf.tensordot(x, self.output_kernel, 1) + self.output_bias, {}

@@ -39,21 +39,21 @@ class Seq2Seq(EndsAtPadding):
     self.output_bias = tf.Variable(tf.zeros([vocab_size]), name='output_bias')
 
   def __call__(self, inputs, training=False, seed=None, targets=None):
-    """inputs [batch, length] -> (logits [batch, length, vocab], 0.0): teacher-forced
+    """inputs [batch, length] -> (logits [batch, length, vocab], {}): teacher-forced
     when targets [batch, length] are given, greedy otherwise."""
     seed = seed if training else None
     memory, states = self.encode(inputs, seed)
     if targets is None:
       if training:
         raise ValueError('training a seq2seq model needs the targets (teacher forcing)')
-      return self.greedy(memory, states, tf.shape(inputs)[1]), tf.constant(0.0)
+      return self.greedy(memory, states, tf.shape(inputs)[1]), {}
     previous = tf.concat([tf.fill([tf.shape(targets)[0], 1], self.start), targets[:, :-1]],
                          axis=1)
     x = tf.gather(self.embedding, previous)
     for i, (cell, state) in enumerate(zip(self.decoder, states)):
       x, _ = recurrent.run(cell, recurrent.dropout(x, self.config.dropout, seed,
                                                    DECODER_SITE + i), state)
-    return self.read_out(x, memory, seed), tf.constant(0.0)
+    return self.read_out(x, memory, seed), {}
 
   def encode(self, inputs, seed):
     """(outputs [batch, length, width], each layer's final state, directions joined)."""
