@@ -21,7 +21,7 @@ import numpy as np
 from absl import app, flags, logging
 
 from experiments import presets
-from neuralgpu import cli, distribute, model_registry, workdir as workdirs
+from neuralgpu import cli, distribute, lock, memory, model_registry, workdir as workdirs
 from neuralgpu.config import Config, belongs_to
 # pylint: enable=wrong-import-position
 
@@ -95,7 +95,10 @@ def eval_runs():
   comparison = Path(FLAGS.comparison_dir)
   if len(runs) > 1 and comparison.exists() and not comparison.is_dir():
     raise ValueError(f'--comparison_dir={comparison} is a file; give a directory')
-  return runs, runs[0][1].lengths_to_report(), runs[0][1].eval_examples
+  lengths = runs[0][1].lengths_to_report()
+  for _, config in runs:
+    memory.evaluation_fits(config, lengths)
+  return runs, lengths, runs[0][1].eval_examples
 
 
 def show_examples(config: Config, count: int = 5) -> None:
@@ -136,6 +139,7 @@ def run(argv):
         question = task.encode(text)
       except ValueError as error:
         raise ValueError(f'--input: {error}') from None
+      memory.evaluation_fits(config, [len(question)])
       if FLAGS.mode == 'visualize' and len(question) > VISUALIZE_MAX_LENGTH:
         raise ValueError(f'--input is {len(question)} symbols long; --mode=visualize keeps '
                          f'every step in memory and draws inputs of up to '
@@ -151,6 +155,8 @@ def run(argv):
       workdir = distribute.worker_workdir(
           Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}'), config)
       workdirs.check(workdir, config)
+      memory.training_fits(config)
+      lock.hold(workdir)  # one writer per workdir, until this process ends
   except ValueError as error:
     fail(str(error))
   cli.import_tensorflow_quietly()

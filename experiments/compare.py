@@ -20,7 +20,7 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, model_registry, workdir as workdirs
+from neuralgpu import cli, lock, memory, model_registry, workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
@@ -79,6 +79,8 @@ def plan():
     task, max_length = shapes.pop()
     for _, _, config, workdir in runs:  # all of them before any is written
       workdirs.check(workdir, config)
+      memory.training_fits(config)
+    lock.hold(root, '--root')  # one comparison per root; each run also locks its workdir
     for _, _, config, workdir in runs:
       workdirs.prepare(workdir, config)
   except ValueError as error:

@@ -36,7 +36,7 @@ from absl import app, flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, workdir as workdirs
+from neuralgpu import cli, lock, memory, workdir as workdirs
 from neuralgpu.config import RUN_CONTROL, Config
 from neuralgpu.evaluate import floor_percent
 
@@ -325,6 +325,9 @@ def main(argv):
       raise ValueError(f'--root={root} is a file; give a directory')
     runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root)
     todo = [run for run in runs if run.result() is None]
+    for run in todo:
+      memory.training_fits(run.config, min(FLAGS.parallel, len(todo)))
+    lock.hold(root, '--root')  # one sweep per root; each run also locks its workdir
     for run in todo:
       workdirs.prepare(run.workdir, run.config)
   except ValueError as error:

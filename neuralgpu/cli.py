@@ -20,8 +20,8 @@ def fail(program: str, message: str, status: int = 2) -> None:
 @contextlib.contextmanager
 def faults_in_one_line(program: str):
   """Ends the program in one line on a fault: an unusable checkpoint (exit status 2), a
-  failed write or a diverged run (1), SIGINT or SIGTERM (128 + the signal; in training,
-  after a checkpoint is saved)."""
+  failed write, a diverged run or memory run out (1), SIGINT or SIGTERM (128 + the
+  signal; in training, after a checkpoint is saved)."""
   signal.signal(signal.SIGTERM, faults.raise_interrupted)
   try:
     yield
@@ -36,6 +36,19 @@ def faults_in_one_line(program: str):
     print(f'{program}: stopped by {signal.Signals(signum).name}{saved}; run the same '
           'command to go on', file=sys.stderr)
     sys.exit(128 + signum)
+  except Exception as error:  # pylint: disable=broad-except  (re-raised unless memory)
+    if not _out_of_memory(error):
+      raise
+    fail(program, 'ran out of memory; the checkpoints written so far are intact: free '
+         'memory and run the same command to go on, or start a smaller run (--maps, '
+         '--units, --batch_size, --max_length) in another --workdir', status=1)
+
+
+def _out_of_memory(error: Exception) -> bool:
+  """numpy's and Python's MemoryError, or TensorFlow's (if it is loaded)."""
+  tf = sys.modules.get('tensorflow')
+  return isinstance(error, MemoryError) or (
+      tf is not None and isinstance(error, tf.errors.ResourceExhaustedError))
 
 
 def int_list(program: str, name: str, values, low: int = 0) -> list[int]:

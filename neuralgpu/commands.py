@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import distribute, evaluate, faults, models, report, visualize
+from neuralgpu import distribute, evaluate, faults, lock, models, report, visualize
 from neuralgpu import workdir as workdirs
 from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 
@@ -16,7 +16,8 @@ from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 def start_training(config, workdir: Path) -> Trainer:
   """The trainer of the run in workdir, resumed from its latest usable checkpoint, with
   config.json written; ValueError (an unusable checkpoint, an unwritable workdir) with
-  nothing in the workdir changed."""
+  nothing in the workdir changed; lock.Busy if another process writes there."""
+  lock.hold(workdir)
   trainer = Trainer(config, workdir)
   resumed_at = trainer.resume()
   workdirs.prepare(workdir, config)
@@ -39,6 +40,7 @@ def train_and_report(trainer: Trainer) -> None:
 def train_only(config, workdir: Path) -> dict:
   """Trains (or resumes) the run in workdir; its steps, why it stopped, the curriculum
   length it reached, its training wall time over every session."""
+  lock.hold(workdir)
   trainer = Trainer(config, workdir)
   trainer.train()
   return {'steps': int(trainer.state.step),
@@ -49,13 +51,24 @@ def train_only(config, workdir: Path) -> dict:
 
 def best_model(config, workdir: Path):
   """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
-  that cannot be read or is of another model."""
+  that cannot be read or is of another model. A run training in workdir may replace its
+  best checkpoint while it is read: then the new one is read."""
   model = models.build(config, len(config.get_task().vocab))
   state = TrainState(config, config.min_length, len(model.extras))
+  while True:
+    path = best_path(workdir)
+    try:
+      faults.restore(tf.train.Checkpoint(model=model, state=state), model,
+                     [path] if path else [], workdir)
+      return model, int(state.step)
+    except faults.UnusableCheckpoint:
+      if best_path(workdir) == path:
+        raise
+
+
+def best_path(workdir: Path):
   saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
-  faults.restore(tf.train.Checkpoint(model=model, state=state), model,
-                 [saved.model_checkpoint_path] if saved else [], workdir)
-  return model, int(state.step)
+  return saved.model_checkpoint_path if saved else None
 
 
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:

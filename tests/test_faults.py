@@ -1,7 +1,6 @@
 """Faults a run survives: signals, SIGKILL at any moment, damaged checkpoints, NaN or Inf
 losses, a full disk; and op determinism, which lets these tests demand exact equality:
 an interrupted run's metrics must equal an uninterrupted one's, tolerance 0."""
-import dataclasses
 import json
 import random
 import resource
