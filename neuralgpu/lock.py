@@ -34,13 +34,6 @@ def hold(directory: Path, flag: str = '--workdir') -> None:
   _held[directory] = descriptor
 
 
-def release(directory: Path) -> None:
-  """Gives the lock back before the process ends (a process that ends releases all)."""
-  descriptor = _held.pop(Path(directory).absolute(), None)
-  if descriptor is not None:
-    os.close(descriptor)
-
-
 def holder_of(descriptor: int) -> str:
   """'process PID (its command line)' of the flock on descriptor's file, from
   /proc/locks (Linux); 'another process' where that cannot be read."""
