@@ -20,19 +20,17 @@ def clip_and_add_noise(grads, max_norm, noise_std, seed):
   return add_gradient_noise(grads, noise_std, seed), norm
 
 
-def add_gradient_noise(grads, std, seed):
-  """Adds N(0, std²) to every gradient, from a stateless seed so resumes replay it."""
-  return [g + std * tf.random.stateless_normal(
-      tf.shape(g), tf.random.experimental.stateless_fold_in(seed, i))
+def add_gradient_noise(grads, std, seed, draw=tf.random.stateless_normal):
+  """Adds std times a draw (by default N(0, 1)) to every gradient element, from a
+  stateless seed so resumes replay it."""
+  return [g + std * draw(tf.shape(g), tf.random.experimental.stateless_fold_in(seed, i))
           for i, g in enumerate(grads)]
 
 
 def add_rate_noise(grads, lr, scale, seed):
   """DNGPU_model.createGraph: every gradient plus a truncated normal (|x| < 2) times
   lr × scale."""
-  return [g + lr * scale * tf.random.stateless_truncated_normal(
-      tf.shape(g), tf.random.experimental.stateless_fold_in(seed, i))
-          for i, g in enumerate(grads)]
+  return add_gradient_noise(grads, lr * scale, seed, tf.random.stateless_truncated_normal)
 
 
 class Adam(tf.Module):
