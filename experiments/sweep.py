@@ -186,7 +186,7 @@ def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:
   def one(run):
     if stopping.is_set():
       return None
-    print(f'{run.workdir}: started', flush=True)
+    say(f'{run.workdir}: started')
     with open(run.workdir / 'sweep.log', 'a') as log:
       process = subprocess.Popen(run.command(), stdout=log, stderr=subprocess.STDOUT,
                                  env=thread_env(threads))
@@ -246,7 +246,14 @@ def thread_env(threads: int) -> dict:
 
 def report_done(run: Run, status: int) -> None:
   outcome = 'finished' if status == 0 else f'FAILED (exit {status})'
-  print(f'{run.workdir}: {outcome}; log in {run.workdir / "sweep.log"}', flush=True)
+  say(f'{run.workdir}: {outcome}; log in {run.workdir / "sweep.log"}')
+
+
+def say(line: str) -> None:
+  """One line in one write: print() writes the text and its newline separately, so two
+  worker threads printing at once ran their lines together."""
+  sys.stdout.write(line + '\n')
+  sys.stdout.flush()
 
 
 def run_outcome(run: Run, status) -> dict:
