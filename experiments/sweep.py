@@ -56,12 +56,19 @@ flags.DEFINE_integer('threads', None, 'CPU threads of each run (default: the cor
 flags.DEFINE_string('ray_address', None, 'Ray cluster to join ("auto": the one started on '
                     'this machine with `ray start`); default: a Ray instance of this '
                     'process.')
+flags.DEFINE_string('track_lengths', '', 'Learning curves: every run measures accuracy '
+                    'on the test examples at these comma-separated lengths every '
+                    '--track_every steps, as python run.py --track_lengths does.')
+flags.DEFINE_integer('track_every', 100, 'Steps between those measurements.',
+                     lower_bound=1)
 flags.DEFINE_string('root', None, 'Where the runs and the summary go (default: '
                     'workdirs/sweep_EXPERIMENTS).')
 
 PROGRAM = 'experiments.sweep'
 RUN_PY = Path(__file__).resolve().parent.parent / 'run.py'
 SOLVED_FAR_ACCURACY = 0.99  # at ten times the training length
+BUDGETS = ('max_steps', 'max_hours')  # the settings of run control a grid may vary
+TRACKING = ('track_lengths', 'track_every')  # the same for every run; change no result
 
 
 def fail(message: str) -> None:
@@ -96,8 +103,8 @@ def parse_grid(entries: list[str]) -> dict[str, list]:
                        '--grid=lr=0.001,0.003')
     if name == 'seed':
       raise ValueError('--grid=seed=... : give seeds with --seeds, e.g. --seeds=0-9')
-    if name not in fields or name in RUN_CONTROL and name != 'max_steps':
-      settings = sorted(set(fields) - set(RUN_CONTROL) - {'seed'} | {'max_steps'})
+    if name not in fields or name in RUN_CONTROL and name not in BUDGETS:
+      settings = sorted(set(fields) - set(RUN_CONTROL) - {'seed'} | set(BUDGETS))
       raise ValueError(f'--grid: {name!r} is not a hyperparameter; valid: '
                        f'{", ".join(settings)}')
     if name in grid:
@@ -123,7 +130,7 @@ def _typed(name: str, kind, text: str):
 class Run:
   label: str  # the configuration: its preset and grid values, the same for every seed
   experiment: str
-  overrides: dict
+  overrides: dict  # the grid's values and the tracking flags
   seed: int
   config: Config
   workdir: Path
@@ -142,12 +149,15 @@ class Run:
     result = json.loads(path.read_text())
     # Settings added to Config since the run was made have their defaults there.
     saved = {**dataclasses.asdict(Config()), **result.get('config', {})}
-    same = all(saved[k] == v for k, v in dataclasses.asdict(self.config).items())
+    same = all(saved[k] == v for k, v in dataclasses.asdict(self.config).items()
+               if k not in TRACKING)
     return result if same else None
 
 
-def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path) -> list[Run]:
-  """Every run of the sweep, each config validated; ValueError before any is written."""
+def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
+         tracking: dict | None = None) -> list[Run]:
+  """Every run of the sweep, each config validated; ValueError before any is written.
+  `tracking`: --track_lengths and --track_every for every run, not part of its name."""
   if len(set(experiments)) < len(experiments):
     raise ValueError(f'--experiment={",".join(experiments)} names a preset twice; name each '
                      'once')
@@ -156,6 +166,7 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path) -> li
     overrides = dict(zip(grid, values))
     label = '_'.join(([experiment] if len(experiments) > 1 else []) +
                      [f'{k}={v}' for k, v in overrides.items()]) or experiment
+    overrides.update(tracking or {})
     for seed in seeds:
       settings = {**dataclasses.asdict(Config()), **presets.get(experiment), **overrides,
                   'seed': seed}
@@ -330,7 +341,10 @@ def main(argv):
   try:
     if root.exists() and not root.is_dir():
       raise ValueError(f'--root={root} is a file; give a directory')
-    runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root)
+    tracking = ({'track_lengths': FLAGS.track_lengths, 'track_every': FLAGS.track_every}
+                if FLAGS.track_lengths else {})
+    runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root,
+                tracking)
     todo = [run for run in runs if run.result() is None]
     for run in todo:
       memory.training_fits(run.config, min(FLAGS.parallel, len(todo)))
@@ -355,8 +369,8 @@ def main(argv):
   rows = summarize(runs, statuses)
   wall = time.time() - start
   near, far = lengths_of(runs[0].config)
-  text = (f'`{",".join(FLAGS.experiment)}`, seeds {FLAGS.seeds}: solved = every test sequence right '
-          f'at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right at ten '
+  text = (f'`{",".join(FLAGS.experiment)}`, seeds {FLAGS.seeds}: solved = every test '
+          f'sequence right at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right at ten '
           f'times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
           f'per length). This invocation: {len(todo)} runs in {wall:,.0f} s of wall '
           f'time.\n\n{table(rows)}\n')

@@ -13,7 +13,7 @@ import tasks
 from neuralgpu import faults, model_registry
 
 # Settings a resumed run may change without being refused.
-RUN_CONTROL = ('max_steps', 'jit', 'log_every', 'probe_every', 'track_lengths',
+RUN_CONTROL = ('max_steps', 'max_hours', 'jit', 'log_every', 'probe_every', 'track_lengths',
                'track_every', 'track_examples', 'eval_lengths',
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
@@ -55,6 +55,9 @@ class Config:
                        '--rnn_form.', choices=model_registry.names())
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
+  max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
+                             'training time (0: no limit); a time budget for runs compared '
+                             'across seeds or recipes.', low=0.0)
   layers: int = setting(2, 'ngpu: CGRUs per step, dngpu: DCGRUs per step, each with its '
                         'own weights; lstm, gru: stacked recurrent layers (in the encoder '
                         'and in the decoder).', low=1)

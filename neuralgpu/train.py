@@ -221,8 +221,9 @@ class Trainer:
     return {**metrics, 'grad_norm': grad_norm, 'skipped': skipped}
 
   def train(self) -> int:
-    """Trains until max_steps, until solved at max_length or until early stopping;
-    returns the final step, with the model's weights those of the best checkpoint.
+    """Trains until max_steps or max_hours, until solved at max_length or until early
+    stopping; returns the final step, with the model's weights those of the best
+    checkpoint.
 
     SIGINT and SIGTERM save a checkpoint at the end of the step and raise
     faults.Interrupted; a failed write raises faults.WriteFailed naming the checkpoint
@@ -240,7 +241,8 @@ class Trainer:
           if c.track_lengths:
             self.track(step)
           self.save(step)  # a NaN before the first validation has somewhere to go back to
-        while step < c.max_steps and int(s.finished) == RUNNING and not signals:
+        while (step < c.max_steps and not self.out_of_time(step) and
+               int(s.finished) == RUNNING and not signals):
           stepped_from = step
           step, metrics = self.train_one_step(step)
           steps_run += 1
@@ -258,6 +260,9 @@ class Trainer:
           self.count_time()
           self.save(step)
           raise faults.Interrupted(signals[0], step)
+        if self.out_of_time(step):
+          print(f'stopped at step {step}: --max_hours={c.max_hours:g} of training time '
+                'spent', flush=True)
       except faults.WriteFailed as error:
         intact = (f'the checkpoint of step {self.saved_step} is intact'
                   if self.checkpoints.checkpoints else 'no checkpoint was written yet')
@@ -330,6 +335,13 @@ class Trainer:
       print(f'stopped early at step {step}: no new best checkpoint in '
             f'{c.early_stopping} validations', flush=True)
     return step
+
+  def out_of_time(self, step: int) -> bool:
+    """Whether --max_hours of training time are spent, asked only on a checkpoint so
+    that the run stops on one."""
+    hours = self.config.max_hours
+    return (hours > 0 and step == self.saved_step and
+            float(self.state.seconds) >= hours * 3600)
 
   def count_time(self) -> None:
     """Adds the wall time since the last call to the run's training time."""

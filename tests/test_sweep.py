@@ -55,7 +55,8 @@ def test_a_two_seed_sweep_runs_resumes_and_summarizes_what_the_runs_got(tmp_path
   steps = [json.loads(line)['step'] for line in open(seed1 / 'metrics.jsonl')]
   assert steps == sorted(steps) and steps[-1] == 20  # went on from 10, not from 0
   before = {p: p.stat().st_mtime for p in root.rglob('*') if p.is_file()}
-  again = sweep('--experiment=smoke', '--seeds=0-1', f'--root={root}')
+  # Learning curves asked for afterwards change no result: nothing is run again.
+  again = sweep('--experiment=smoke', '--seeds=0-1', f'--root={root}', '--track_lengths=9')
   assert again.returncode == 0, again.stderr
   assert '2 finished before, 0 to run' in again.stdout
   changed = {p for p in root.rglob('*') if p.is_file() and before.get(p) != p.stat().st_mtime}
@@ -105,5 +106,11 @@ def test_several_presets_are_swept_side_by_side_each_under_its_own_label(tmp_pat
   assert [r.config.model for r in runs] == ['ngpu', 'ngpu', 'dngpu', 'dngpu']
   assert '--experiment=badd_dngpu' in runs[2].command()
   assert runs[3].workdir == tmp_path / 'badd_dngpu_max_steps=4_seed1'
+  (timed,) = sweep_module.plan(['smoke'], [0], {'max_hours': [0.5]}, tmp_path,
+                               {'track_lengths': '9,81', 'track_every': 50})
+  assert timed.workdir == tmp_path / 'max_hours=0.5_seed0'  # tracking is not in the name
+  assert {'--max_hours=0.5', '--track_lengths=9,81', '--track_every=50'} <= set(
+      timed.command())
+  assert (timed.config.max_hours, timed.config.track_lengths) == (0.5, '9,81')
   with pytest.raises(ValueError, match='names a preset twice'):
     sweep_module.plan(['smoke', 'smoke'], [0], {}, tmp_path)

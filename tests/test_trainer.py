@@ -115,6 +115,15 @@ def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
   assert int(straight.state.curriculum_length) == int(resumed.state.curriculum_length)
 
 
+def test_max_hours_stops_on_the_first_checkpoint_past_the_budget_and_can_be_raised(
+    tmp_path, capsys):
+  budget = Trainer(dataclasses.replace(TINY, max_hours=1e-9), tmp_path)
+  assert budget.train() == TINY.eval_every  # the first validation is past a 3.6 us budget
+  assert 'stopped at step 5: --max_hours=1e-09' in capsys.readouterr().out
+  assert Trainer(dataclasses.replace(TINY, max_hours=1e-9), tmp_path).train() == 5
+  assert Trainer(dataclasses.replace(TINY, max_hours=0.0), tmp_path).train() == 10
+
+
 def test_a_collapse_rolls_back_to_the_best_checkpoint_with_a_lower_rate(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, lr_decay=0.5), tmp_path)
   trainer.state.step.assign(7)
