@@ -1,14 +1,17 @@
 """Hand-picked operands where arithmetic learners typically fail.
 
 Each suite maps a name to a list of distinct (a, b) pairs of little-endian digit tuples,
-k digits each.
+k digits each. The picks that are drawn at random come from a generator seeded by k and
+the base alone, so a suite is the same for every model, run and call.
 """
-
+import numpy as np
 
 # Carry chains of every length up to this one, then of doubling lengths: every length
 # up to 2,000 digits would be 2,000 evaluations of a model whose cost grows with the
 # square of the length.
 EVERY_CHAIN_UP_TO = 8
+RANDOM_PICKS = 4  # drawn operands per kind in the suites of drawn operands
+SPARSE_DIGITS = (1, 2, 3)  # non-zero digits of each operand in the sparse suite
 
 
 def chain_lengths(k: int) -> list[int]:
@@ -19,24 +22,71 @@ def chain_lengths(k: int) -> list[int]:
   return lengths
 
 
+def short_lengths(k: int) -> list[int]:
+  """Digits of the short operands written in the k-digit layout: 1, 2, 4, ... below k."""
+  lengths = [1]
+  while 2 * lengths[-1] < k:
+    lengths.append(2 * lengths[-1])
+  return [n for n in lengths if n < k]
+
+
+def chain(k: int, base: int, start: int, n: int) -> tuple[list, list]:
+  """A carry entering at digit `start` and running through the n digits from there:
+  base-1 in those n digits of a, plus 1 at digit `start` of b (a carry out of digit k-1
+  is the answer's extra digit)."""
+  a, b = [0] * k, [0] * k
+  a[start:start + n] = [base - 1] * n
+  b[start] = 1
+  return a, b
+
+
 def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
+  rng = np.random.default_rng([k, base])
   top = base - 1
   zeros = [0] * k
   maximal = [top] * k
   one = [1] + [0] * (k - 1)
-  small = [min(2, top)] + [0] * (k - 1)             # 000...02 (000...01 in base 2)
-  below_power = [top] * (k - 1) + [0]               # 0111...1: a carry runs k-1 digits
-  # 0..01..1 + 1 with n top digits: a carry runs through n digits (n = k overflows into
-  # digit k+1); and the operands swapped for the longest chain below overflow.
-  chains = [([top] * n + [0] * (k - n), one) for n in chain_lengths(k)]
+  two = [0, 1] if base == 2 else [2]
+  two = (two + [0] * k)[:k]                      # 000...02 (000...010 in base 2)
+  below_power = [top] * (k - 1) + [0]            # 0111...1: a carry runs k-1 digits
+
+  def drawn(digits=k):
+    """A random operand of `digits` digits, its top one non-zero, in the k-digit layout."""
+    number = list(rng.integers(0, base, size=digits))
+    number[-1] = int(rng.integers(1, base))
+    return [int(d) for d in number] + [0] * (k - digits)
+
+  def sparse():
+    number = [0] * k
+    places = rng.choice(k, size=min(k, int(rng.choice(SPARSE_DIGITS))), replace=False)
+    for place in places:
+      number[int(place)] = int(rng.integers(1, base))
+    return number
+
+  # A chain of each tested length entering at the lowest digit, in the middle and as
+  # high as it fits, with the operands either way round: 1 + 2^n-1 and 2^n-1 + 1.
+  chains = []
+  for n in chain_lengths(k):
+    for start in dict.fromkeys((0, (k - n) // 2, k - n)):
+      a, b = chain(k, base, start, n)
+      chains += [(a, b), (b, a)]
+  shorts = [(drawn(n), drawn(m)) for n in short_lengths(k) for m in (n, k)]
+  randoms = [drawn() for _ in range(RANDOM_PICKS)]
   suites = {
       'carry_chain': chains + [(one, below_power)],
       # 1111...1 op 1111...1: the longest carries of both + and *.
       'all_maximal': [(maximal, maximal)],
       # 000...02 op 000...02 and small-by-large: answers far shorter than the input.
-      'leading_zeros': [(small, small), (small, maximal), (maximal, small), (one, one)],
-      'zero_operand': [(zeros, zeros), (zeros, maximal), (maximal, zeros)],
+      'leading_zeros': [(two, two), (two, maximal), (maximal, two), (one, one)],
+      # Operands of a few digits in the long layout, with one another and a long one.
+      'short_operands': shorts + [(b, a) for a, b in shorts],
+      # Mostly zero digits: one to three set at random places in each operand.
+      'sparse': [(sparse(), sparse()) for _ in range(2 * RANDOM_PICKS)],
+      'same_operand': [(a, a) for a in randoms] + [(one, one), (maximal, maximal)],
+      'zero_operand': ([(zeros, zeros), (zeros, maximal), (maximal, zeros)] +
+                       [(a, zeros) for a in randoms] + [(zeros, a) for a in randoms]),
   }
-  # Small k or base 2 make some picks coincide (000...02 is 000...01 in base 2).
+  # Small k or base 2 make some picks coincide (000...02 is 000...00 when k is 1); with
+  # k = 1 no operand is short.
   return {name: list(dict.fromkeys((tuple(a), tuple(b)) for a, b in pairs))
-          for name, pairs in suites.items()}
+          for name, pairs in suites.items() if pairs}

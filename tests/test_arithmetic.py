@@ -51,7 +51,10 @@ def test_random_operands_cover_all_digits_and_leading_zeros(name):
 def test_hard_inputs_match_integer_arithmetic(name, length):
   task = tasks.get(name)
   suites = task.hard_inputs(length)
-  assert set(suites) == {'carry_chain', 'all_maximal', 'leading_zeros', 'zero_operand'}
+  short = {'short_operands'} if length > 3 else set()  # 1-digit operands are not short
+  assert set(suites) == {'carry_chain', 'all_maximal', 'leading_zeros', 'zero_operand',
+                         'sparse', 'same_operand'} | short
+  np.testing.assert_array_equal(task.hard_inputs(length)['sparse'][0], suites['sparse'][0])
   for inputs, targets in suites.values():
     assert inputs.shape == targets.shape and inputs.shape[1] == length
     assert len({row.tobytes() for row in inputs}) == len(inputs), 'duplicate picks'
@@ -62,13 +65,41 @@ def test_hard_inputs_match_integer_arithmetic(name, length):
 def test_hard_inputs_are_the_documented_operands(name):
   task = tasks.get(name)
   top, op, k = task.digits[-1], task.op, 6
-  small = task.digits[min(2, task.base - 1)]
+  two = '10' if task.base == 2 else '2'
   texts = {suite: {task.decode(row) for row in inputs}
            for suite, (inputs, _) in task.hard_inputs(2 * k + 1).items()}
   assert f'0{top * (k - 1)}{op}00000{task.digits[1]}' in texts['carry_chain']
   assert f'{top * k}{op}{top * k}' in texts['all_maximal']
-  assert f'00000{small}{op}00000{small}' in texts['leading_zeros']
+  assert f'{two:0>6}{op}{two:0>6}' in texts['leading_zeros']
   assert f'000000{op}000000' in texts['zero_operand']
+  assert f'{top * 6}{op}000001' in texts['carry_chain']  # 2^6-1 + 1 and 1 + 2^6-1
+  assert f'000001{op}{top * 6}' in texts['carry_chain']
+
+
+def operands(task, inputs):
+  """(a, b) as written, most significant digit first, of each input."""
+  return [tuple(task.decode(row).split(task.op)) for row in inputs]
+
+
+@pytest.mark.parametrize('name', ['badd', 'add', 'bmul'])
+def test_the_structured_suites_hold_what_their_names_say(name):
+  task, k = tasks.get(name), 100
+  suites = {suite: operands(task, inputs)
+            for suite, (inputs, _) in task.hard_inputs(2 * k + 1).items()}
+  nonzero = [sum(d != '0' for d in x) for pair in suites['sparse'] for x in pair]
+  assert len(suites['sparse']) == 8 and max(nonzero) <= 3 and min(nonzero) >= 1
+  assert all(a == b for a, b in suites['same_operand']) and len(suites['same_operand']) == 6
+  zeros = '0' * k
+  assert sum(b == zeros != a for a, b in suites['zero_operand']) == 5  # a + 0
+  assert sum(a == zeros != b for a, b in suites['zero_operand']) == 5  # 0 + a
+  short = {len(x.lstrip('0')) for pair in suites['short_operands'] for x in pair}
+  assert short == {1, 2, 4, 8, 16, 32, 64, 100}
+  # Chains of each tested length start at the lowest digit, in the middle and at the top.
+  top = task.digits[-1]
+  starts = {(x.count(top), len(x) - len(x.rstrip('0')))
+            for pair in suites['carry_chain'] for x in pair if x.count(top) > 1}
+  for n in hard_inputs.chain_lengths(k)[1:-1]:
+    assert {s for m, s in starts if m == n} == {0, (k - n) // 2, k - n}, n
 
 
 def test_known_answers():
