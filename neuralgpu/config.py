@@ -143,9 +143,15 @@ class Config:
                             'validation accuracy at max_length falls below half the best '
                             '(once the best is at least 50%).')
   hard_fraction: float = setting(0.0, 'Fraction of each training batch drawn from the '
-                                 "task's sampler of hard inputs (long carry chains for "
-                                 'addition; uniform for tasks without one).', low=0.0,
-                                 high=1.0)
+                                 "task's sampler of hard inputs (--hard_sampler).",
+                                 low=0.0, high=1.0)
+  hard_sampler: str = setting('carry_chains', 'Hard inputs for --hard_fraction. '
+                              'carry_chains: random operands around one long carry chain '
+                              'for addition, uniform inputs for other tasks. structured '
+                              '(arithmetic tasks): the kinds of the hard-input suites drawn '
+                              'at random (carry chains of any length and place, short and '
+                              'sparse operands, a op a, a zero), for addition half of them '
+                              'as carry_chains.', choices=('carry_chains', 'structured'))
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)
@@ -242,10 +248,12 @@ class Config:
     if not task.lengths(self.min_length, self.max_length):
       raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
                        f'holds no length {self.task} can take ({task.describe_lengths()})')
-    try:
-      task.with_target_form(self.target_form)
-    except ValueError as error:
-      raise ValueError(f'--target_form: {error}') from None
+    for flag, variant in (('target_form', task.with_target_form),
+                          ('hard_sampler', task.with_hard_sampler)):
+      try:
+        variant(getattr(self, flag))
+      except ValueError as error:
+        raise ValueError(f'--{flag}: {error}') from None
     if self.batching == 'bins':
       if self.curriculum != 'none':
         raise ValueError('--batching=bins trains on every bin from the first step; it needs '
@@ -256,8 +264,9 @@ class Config:
     return self
 
   def get_task(self) -> tasks.Task:
-    """The task, with its targets in --target_form."""
-    return tasks.get(self.task).with_target_form(self.target_form)
+    """The task, with its targets in --target_form and hard inputs by --hard_sampler."""
+    return (tasks.get(self.task).with_target_form(self.target_form)
+            .with_hard_sampler(self.hard_sampler))
 
   def bin_lengths(self) -> list[int]:
     """--bins as a list, checked: ascending, ending at max_length, each bin holding a

@@ -18,6 +18,7 @@ from tasks.base import PAD, PAD_SYMBOL, Task
 
 DIGITS = '0123456789'
 TARGET_FORMS = ('padded', 'zero_filled')
+HARD_SAMPLERS = ('carry_chains', 'structured')
 
 
 class ArithmeticTask(Task):
@@ -26,7 +27,8 @@ class ArithmeticTask(Task):
   min_length = 3
   length_step = 2
 
-  def __init__(self, name: str, base: int, op: str, zero_filled: bool = False):
+  def __init__(self, name: str, base: int, op: str, zero_filled: bool = False,
+               structured: bool = False):
     super().__init__(name)
     if base not in range(2, 11):
       raise ValueError(f'{name}: base must be in 2..10, got {base!r}')
@@ -38,13 +40,23 @@ class ArithmeticTask(Task):
     self.vocab = (PAD_SYMBOL,) + tuple(self.digits) + (op,)
     self.op_id = len(self.vocab) - 1
     self.zero_filled = zero_filled
+    self.structured = structured
 
   def with_target_form(self, form):
     if form not in TARGET_FORMS:
       raise ValueError(f'target form {form!r} is not valid; valid: {", ".join(TARGET_FORMS)}')
-    if (form == 'zero_filled') == self.zero_filled:
+    return self._variant(form == 'zero_filled', self.structured)
+
+  def with_hard_sampler(self, sampler):
+    if sampler not in HARD_SAMPLERS:
+      raise ValueError(f'hard sampler {sampler!r} is not valid; valid: '
+                       f'{", ".join(HARD_SAMPLERS)}')
+    return self._variant(self.zero_filled, sampler == 'structured')
+
+  def _variant(self, zero_filled: bool, structured: bool) -> 'ArithmeticTask':
+    if (zero_filled, structured) == (self.zero_filled, self.structured):
       return self
-    return ArithmeticTask(self.name, self.base, self.op, zero_filled=form == 'zero_filled')
+    return ArithmeticTask(self.name, self.base, self.op, zero_filled, structured)
 
   def random_inputs(self, rng, batch_size, length):
     k = (length - 1) // 2
@@ -52,6 +64,21 @@ class ArithmeticTask(Task):
     return self.layout(digits[:, 0], digits[:, 1])
 
   def random_hard_inputs(self, rng, batch_size, length):
+    """carry_chains: see random_carry_chain_inputs. structured: the kinds of the
+    evaluation suites (hard_inputs.structured_pair), and for addition half of the rows
+    from random_carry_chain_inputs."""
+    if not self.structured:
+      return self.random_carry_chain_inputs(rng, batch_size, length)
+    k = (length - 1) // 2
+    pairs = [hard_inputs.structured_pair(rng, k, self.base) for _ in range(batch_size)]
+    inputs = self.layout(np.array([a for a, _ in pairs], np.int32).reshape(-1, k),
+                         np.array([b for _, b in pairs], np.int32).reshape(-1, k))
+    if self.op == '+':
+      chains = rng.random(batch_size) < 0.5
+      inputs[chains] = self.random_carry_chain_inputs(rng, int(chains.sum()), length)
+    return inputs
+
+  def random_carry_chain_inputs(self, rng, batch_size, length):
     """Additions with a long carry chain: a run of digit pairs summing to base-1, of
     a length drawn uniformly up to k, after a pair that carries or, as often, one that
     cannot (unless the run starts at digit 0). Uniform random data rarely holds long

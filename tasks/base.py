@@ -77,6 +77,15 @@ class Task(abc.ABC):
                        'an option of the arithmetic tasks')
     return self
 
+  def with_hard_sampler(self, sampler: str) -> 'Task':
+    """This task drawing its hard inputs (--hard_fraction) by `sampler`:
+    'carry_chains' (its own hard cases, or uniform inputs) for every task; the
+    arithmetic tasks also have 'structured'."""
+    if sampler != 'carry_chains':
+      raise ValueError(f'{self.name} has its own hard inputs only; hard sampler '
+                       f'{sampler!r} is an option of the arithmetic tasks')
+    return self
+
   def canonical(self, text: str) -> str:
     """text in the layout the task samples (and a model is trained on); unchanged here."""
     return text

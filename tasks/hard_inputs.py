@@ -1,8 +1,9 @@
-"""Hand-picked operands where arithmetic learners typically fail.
+"""Operands where arithmetic learners typically fail: the evaluation suites, and the
+same kinds drawn at random for training (--hard_sampler=structured).
 
-Each suite maps a name to a list of distinct (a, b) pairs of little-endian digit tuples,
-k digits each. The picks that are drawn at random come from a generator seeded by k and
-the base alone, so a suite is the same for every model, run and call.
+Operands are little-endian digit lists, k digits each. Each suite maps a name to a list
+of distinct (a, b) pairs; its random picks come from a generator seeded by k and the
+base alone, so a suite is the same for every model, run and call.
 """
 import numpy as np
 
@@ -40,6 +41,42 @@ def chain(k: int, base: int, start: int, n: int) -> tuple[list, list]:
   return a, b
 
 
+def drawn(rng, k: int, base: int, digits: int | None = None) -> list[int]:
+  """A random operand of `digits` digits (default k), its top one non-zero, in the
+  k-digit layout."""
+  digits = digits or k
+  number = [int(d) for d in rng.integers(0, base, size=digits)]
+  number[-1] = int(rng.integers(1, base))
+  return number + [0] * (k - digits)
+
+
+def sparse(rng, k: int, base: int) -> list[int]:
+  """A random operand with one to three non-zero digits at random places."""
+  number = [0] * k
+  places = rng.choice(k, size=min(k, int(rng.choice(SPARSE_DIGITS))), replace=False)
+  for place in places:
+    number[int(place)] = int(rng.integers(1, base))
+  return number
+
+
+def structured_pair(rng, k: int, base: int) -> tuple[list, list]:
+  """One training pair of a kind the suites test, the kind drawn uniformly: a carry
+  chain of random length and place, a short or sparse operand, a op a, or a zero."""
+  kind = rng.integers(5)
+  if kind == 0:
+    n = int(rng.integers(1, k + 1))
+    a, b = chain(k, base, int(rng.integers(0, k - n + 1)), n)
+  elif kind == 1:
+    a, b = drawn(rng, k, base, int(rng.integers(1, max(k, 2)))), drawn(rng, k, base)
+  elif kind == 2:
+    a, b = sparse(rng, k, base), sparse(rng, k, base)
+  elif kind == 3:
+    a = b = drawn(rng, k, base)
+  else:
+    a, b = drawn(rng, k, base), [0] * k
+  return (a, b) if rng.random() < 0.5 else (b, a)
+
+
 def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
   rng = np.random.default_rng([k, base])
   top = base - 1
@@ -50,19 +87,6 @@ def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
   two = (two + [0] * k)[:k]                      # 000...02 (000...010 in base 2)
   below_power = [top] * (k - 1) + [0]            # 0111...1: a carry runs k-1 digits
 
-  def drawn(digits=k):
-    """A random operand of `digits` digits, its top one non-zero, in the k-digit layout."""
-    number = list(rng.integers(0, base, size=digits))
-    number[-1] = int(rng.integers(1, base))
-    return [int(d) for d in number] + [0] * (k - digits)
-
-  def sparse():
-    number = [0] * k
-    places = rng.choice(k, size=min(k, int(rng.choice(SPARSE_DIGITS))), replace=False)
-    for place in places:
-      number[int(place)] = int(rng.integers(1, base))
-    return number
-
   # A chain of each tested length entering at the lowest digit, in the middle and as
   # high as it fits, with the operands either way round: 1 + 2^n-1 and 2^n-1 + 1.
   chains = []
@@ -70,8 +94,9 @@ def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
     for start in dict.fromkeys((0, (k - n) // 2, k - n)):
       a, b = chain(k, base, start, n)
       chains += [(a, b), (b, a)]
-  shorts = [(drawn(n), drawn(m)) for n in short_lengths(k) for m in (n, k)]
-  randoms = [drawn() for _ in range(RANDOM_PICKS)]
+  shorts = [(drawn(rng, k, base, n), drawn(rng, k, base, m))
+            for n in short_lengths(k) for m in (n, k)]
+  randoms = [drawn(rng, k, base) for _ in range(RANDOM_PICKS)]
   suites = {
       'carry_chain': chains + [(one, below_power)],
       # 1111...1 op 1111...1: the longest carries of both + and *.
@@ -81,7 +106,8 @@ def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
       # Operands of a few digits in the long layout, with one another and a long one.
       'short_operands': shorts + [(b, a) for a, b in shorts],
       # Mostly zero digits: one to three set at random places in each operand.
-      'sparse': [(sparse(), sparse()) for _ in range(2 * RANDOM_PICKS)],
+      'sparse': [(sparse(rng, k, base), sparse(rng, k, base))
+                 for _ in range(2 * RANDOM_PICKS)],
       'same_operand': [(a, a) for a in randoms] + [(one, one), (maximal, maximal)],
       'zero_operand': ([(zeros, zeros), (zeros, maximal), (maximal, zeros)] +
                        [(a, zeros) for a in randoms] + [(zeros, a) for a in randoms]),

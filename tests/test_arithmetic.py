@@ -227,3 +227,46 @@ def test_only_arithmetic_tasks_have_zero_filled_targets():
   with pytest.raises(ValueError, match='padded targets only'):
     tasks.get('mul_bases').with_target_form('zero_filled')
   assert tasks.get('copy').with_target_form('padded') is tasks.get('copy')
+
+
+@pytest.mark.parametrize('name', ARITHMETIC)
+@pytest.mark.parametrize('length', [3, 41])
+def test_structured_hard_inputs_match_integer_arithmetic(name, length):
+  task = tasks.get(name).with_hard_sampler('structured')
+  inputs = task.random_hard_inputs(np.random.default_rng(2), 300, length)
+  assert inputs.shape == (300, length) and inputs.dtype == np.int32
+  np.testing.assert_array_equal(task.targets(inputs), oracle_targets(task, inputs))
+
+
+@pytest.mark.parametrize('name', ['badd', 'bmul'])
+def test_structured_hard_inputs_draw_every_kind_of_the_suites(name):
+  task, k = tasks.get(name).with_hard_sampler('structured'), 20
+  pairs = operands(task, task.random_hard_inputs(np.random.default_rng(4), 2000, 2 * k + 1))
+  top, zeros = task.digits[-1], '0' * k
+
+  def chain(x, y):  # x: top digits from the digit where y holds its only 1
+    x, y = x[::-1], y[::-1]
+    start = y.find('1')
+    return (y.count('0') == k - 1 and start >= 0 and
+            x.rstrip('0') == '0' * start + top * (len(x.rstrip('0')) - start))
+
+  chains = sum(chain(a, b) or chain(b, a) for a, b in pairs)
+  kinds = {'zero': sum(zeros in (a, b) for a, b in pairs),
+           'same': sum(a == b for a, b in pairs),
+           'sparse': sum(a.count('1') <= 3 and b.count('1') <= 3 for a, b in pairs),
+           'short': sum(min(len(a.lstrip('0')), len(b.lstrip('0'))) < k // 2 for a, b in pairs),
+           'chain': chains}
+  share = 0.5 if task.op == '+' else 1.0  # addition: half are carry_chains rows
+  for kind, count in kinds.items():
+    assert count >= 0.6 * share * 2000 / 5, (kind, count)  # each kind drawn 1 in 5
+  assert tasks.get(name).random_hard_inputs is not task.random_hard_inputs
+
+
+def test_hard_samplers_other_than_the_tasks_own_are_refused_in_one_line():
+  with pytest.raises(ValueError, match="option of the arithmetic tasks"):
+    tasks.get('sort').with_hard_sampler('structured')
+  with pytest.raises(ValueError, match='valid: carry_chains, structured'):
+    tasks.get('badd').with_hard_sampler('sparse')
+  structured = tasks.get('bmul').with_target_form('zero_filled').with_hard_sampler('structured')
+  assert structured.zero_filled and structured.structured
+  assert structured.with_target_form('padded').structured

@@ -239,6 +239,9 @@ CLI_CASES = [
          ['--bins=3,4,9', 'bin 4 holds no length', 'badd']),
     case((*TRAIN, '--task=copy', '--target_form=zero_filled'),
          ['--target_form', 'copy', 'arithmetic tasks']),
+    case((*TRAIN, '--task=sort', '--hard_sampler=structured'),
+         ['--hard_sampler', 'sort', 'arithmetic tasks']),
+    case((*TRAIN, '--hard_sampler=sparse'), ['--hard_sampler=sparse', 'carry_chains, structured']),
     # run.py: workdirs it cannot train in.
     case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
     case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),

@@ -22,7 +22,7 @@ def test_helpfull_lists_every_hyperparameter_flag():
                'lr_half_life', 'early_stopping', 'saturation_limit', 'saturation_weight',
                'optimizer', 'lr_noise', 'lr_schedule', 'lr_floor', 'roll_back', 'curriculum',
                'batching', 'bins', 'bin_weighting', 'shorter_share', 'train_pool',
-               'target_form', 'max_hours'):
+               'target_form', 'max_hours', 'hard_sampler'):
     assert f'--{flag}:' in result.stdout or f'--[no]{flag}:' in result.stdout, flag
 
 
