@@ -22,7 +22,7 @@ from absl import app, flags, logging
 
 from experiments import presets
 from neuralgpu import cli, distribute, lock, memory, model_registry, workdir as workdirs
-from neuralgpu.config import Config, belongs_to
+from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
@@ -54,18 +54,9 @@ def fail(message: str) -> None:
 
 def config_from_flags() -> Config:
   """Defaults, then the preset, then the flags given on the command line."""
-  values = dataclasses.asdict(Config())
-  values.update(presets.get(FLAGS.experiment))
-  values.update({f.name: FLAGS[f.name].value for f in dataclasses.fields(Config)
-                 if FLAGS[f.name].present})
-  config = Config(**values)
-  from_preset = [name for name in config.foreign_settings() if not FLAGS[name].present]
-  if from_preset:
-    suitable = ', '.join(presets.for_model(config.model))
-    raise ValueError(f'--experiment={FLAGS.experiment} sets --{from_preset[0]}, which '
-                     f'{belongs_to(from_preset[0])}, not of --model={config.model}; '
-                     f'presets for {config.model}: {suitable}')
-  return config.validate()
+  return presets.config(FLAGS.experiment, {f.name: FLAGS[f.name].value
+                                           for f in dataclasses.fields(Config)
+                                           if FLAGS[f.name].present})
 
 
 def trained_run(workdir: str, mode: str):

@@ -21,7 +21,6 @@ from absl import app, flags, logging
 import tasks
 from experiments import presets
 from neuralgpu import cli, lock, memory, model_registry, workdir as workdirs
-from neuralgpu.config import Config
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
 
@@ -68,10 +67,10 @@ def plan():
   try:
     for name in names:
       for seed in seeds:
-        values = {**dataclasses.asdict(Config()), **presets.get(name), 'seed': seed}
+        given = {'seed': seed}
         if FLAGS.max_steps is not None:
-          values['max_steps'] = FLAGS.max_steps
-        runs.append((name, seed, Config(**values).validate(), root / f'{name}_seed{seed}'))
+          given['max_steps'] = FLAGS.max_steps
+        runs.append((name, seed, presets.config(name, given), root / f'{name}_seed{seed}'))
     shapes = {(config.task, config.max_length) for _, _, config, _ in runs}
     if len(shapes) > 1:
       raise ValueError(f'--experiments {", ".join(names)} train on different tasks or '

@@ -5,7 +5,10 @@ settings it changes from neuralgpu.config.Config; its docstring gives the comman
 it reproduces and its runtime measured on 2 CPU cores. Times marked "shared" were
 measured while another job ran on the same cores, so they are upper bounds.
 """
+import dataclasses
 from typing import Callable
+
+from neuralgpu.config import Config, belongs_to
 
 PRESETS: dict[str, Callable[[], dict]] = {}
 # The data of a task's presets: the baselines learn from the same data under the same
@@ -164,3 +167,24 @@ def listing() -> str:
 def for_model(model: str) -> list[str]:
   """The presets that train `model` (a preset without a model trains the Neural GPU)."""
   return sorted(name for name in PRESETS if get(name).get('model', 'ngpu') == model)
+
+
+def config(name: str, given: dict | None = None) -> Config:
+  """The settings of a run: Config's defaults, then preset `name`, then `given`,
+  validated; ValueError naming what is wrong, e.g. a setting of the preset that belongs
+  to another model than the one given. run.py, the sweep, the comparison and the Python
+  API all build their configs here."""
+  given = dict(given or {})
+  values = {**dataclasses.asdict(Config()), **get(name), **given}
+  try:
+    made = Config(**values)
+  except TypeError:
+    unknown = sorted(set(given) - {f.name for f in dataclasses.fields(Config)})
+    raise ValueError(f'unknown setting {unknown[0]!r}; the settings are the fields of '
+                     'neuralgpu.config.Config (python run.py --helpfull)') from None
+  from_preset = [setting for setting in made.foreign_settings() if setting not in given]
+  if from_preset:
+    raise ValueError(f'--experiment={name} sets --{from_preset[0]}, which '
+                     f'{belongs_to(from_preset[0])}, not of --model={made.model}; '
+                     f'presets for {made.model}: {", ".join(for_model(made.model))}')
+  return made.validate()

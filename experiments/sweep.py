@@ -168,9 +168,7 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
                      [f'{k}={v}' for k, v in overrides.items()]) or experiment
     overrides.update(tracking or {})
     for seed in seeds:
-      settings = {**dataclasses.asdict(Config()), **presets.get(experiment), **overrides,
-                  'seed': seed}
-      config = Config(**settings).validate()
+      config = presets.config(experiment, {**overrides, 'seed': seed})
       near, far = lengths_of(config)
       if not {near, far} <= set(config.lengths_to_report()):
         raise ValueError(f'--eval_lengths={config.eval_lengths} must include the training '

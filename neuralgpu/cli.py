@@ -84,7 +84,8 @@ _KINDS = {'bool': 'true or false (a boolean flag)', 'int': 'an integer',
 
 def _valid_values(message: str) -> str:
   """absl's message, or for a value not of the flag's type, one saying what is valid."""
-  unknown = re.fullmatch(r"Unknown command line flag '(?:no)?(\w+)'", message)
+  unknown = re.fullmatch(r"Unknown command line flag '(?:no)?(\w+)'(\. Did you mean.*)?",
+                         message)
   if unknown and unknown.group(1) in config.RETIRED:
     return (f'--{unknown.group(1)} is retired: it did not compute what the DNGPU code '
             'does; --model=dngpu (presets badd_dngpu, bmul_dngpu) does')
