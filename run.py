@@ -13,6 +13,7 @@ with 128 + the signal; a failed write or a diverged run ends in one line and sta
 """
 import dataclasses
 import os
+import re
 from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
@@ -20,8 +21,10 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO line
 import numpy as np
 from absl import app, flags, logging
 
+import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, lock, memory, model_registry, workdir as workdirs
+from neuralgpu import cli, distribute, imports, memory, model_registry
+from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
 
@@ -36,7 +39,9 @@ flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'exa
                   'examples of --task at --max_length.')
 flags.DEFINE_string('experiment', 'badd', 'Preset to start from (flags override it); '
                     '--experiment=list prints the presets with one line each.')
-flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT).')
+flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT, then '
+                    '_SETTING=VALUE for each setting given that changes the preset, e.g. '
+                    'workdirs/badd_seed=1 for --seed=1).')
 flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e.g. "
                     "'1011+110'.")
 flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
@@ -48,15 +53,40 @@ for _field in dataclasses.fields(Config):
   _DEFINE[_field.type](_field.name, _field.default, _field.metadata['help'])
 
 
+def valid_values(name: str):
+  """The values a choice flag takes, or None."""
+  if name == 'task':
+    return tasks.names()
+  if name == 'experiment':
+    return sorted(presets.PRESETS)
+  return {f.name: f.metadata['choices'] for f in dataclasses.fields(Config)}.get(name)
+
+
+def prepare_help(argv: list[str]) -> None:
+  """Before the flags are parsed, so that --help and --helpfull show them: the modules of
+  --imports imported, the defaults of --experiment's preset, and the valid values of
+  every choice. A bad value is left for the parse and the run to report in one line."""
+  given = dict(re.findall(r'^--(experiment|imports)=(.*)$', '\n'.join(argv[1:]), re.M))
+  try:
+    imports.load(given.get('imports', ''))
+    for name, value in presets.get(given.get('experiment', 'badd')).items():
+      FLAGS.set_default(name, value)
+  except ValueError:
+    pass
+  for name in ('experiment', *(f.name for f in dataclasses.fields(Config))):
+    values = valid_values(name)
+    if values and 'Valid:' not in FLAGS[name].help:
+      FLAGS[name].help += f' Valid: {", ".join(values)}.'
+
+
 def fail(message: str) -> None:
   cli.fail('run.py', message)
 
 
-def config_from_flags() -> Config:
-  """Defaults, then the preset, then the flags given on the command line."""
-  return presets.config(FLAGS.experiment, {f.name: FLAGS[f.name].value
-                                           for f in dataclasses.fields(Config)
-                                           if FLAGS[f.name].present})
+def given_settings() -> dict:
+  """The settings given as flags on the command line."""
+  return {f.name: FLAGS[f.name].value for f in dataclasses.fields(Config)
+          if FLAGS[f.name].present}
 
 
 def trained_run(workdir: str, mode: str):
@@ -112,6 +142,10 @@ def run(argv):
     fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
          '(see --helpfull)')
   if FLAGS.experiment == 'list':
+    try:
+      imports.load(FLAGS.imports)  # their presets are listed too
+    except ValueError as error:
+      fail(str(error))
     print(presets.listing())
     return
   # Everything a user can get wrong is checked here, before any work.
@@ -138,16 +172,15 @@ def run(argv):
     elif FLAGS.mode == 'eval':
       runs, lengths, examples = eval_runs()
     else:
-      config = config_from_flags()
+      config = presets.config(FLAGS.experiment, given_settings())
       if FLAGS.mode == 'examples':
         show_examples(config)
         return
       distribute.check(config, distribute.visible_gpus())
-      workdir = distribute.worker_workdir(
-          Path(FLAGS.workdir or f'workdirs/{FLAGS.experiment}'), config)
-      workdirs.check(workdir, config)
-      memory.training_fits(config)
-      lock.hold(workdir)  # one writer per workdir, until this process ends
+      workdir = distribute.worker_workdir(Path(
+          FLAGS.workdir or presets.default_workdir(FLAGS.experiment, given_settings())),
+          config)
+      workdirs.claim(workdir, config)
   except ValueError as error:
     fail(str(error))
   cli.import_tensorflow_quietly()
@@ -168,4 +201,4 @@ def run(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser('run.py'))
+  app.run(main, flags_parser=cli.flags_parser('run.py', before=prepare_help))

@@ -20,11 +20,13 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, lock, memory, model_registry, workdir as workdirs
+from neuralgpu import cli, imports, lock, memory, model_registry, workdir as workdirs
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
+flags.DEFINE_string('imports', '', 'Modules (names or .py files) that register tasks or '
+                    'presets, imported first.')
 flags.DEFINE_string('task', 'badd', 'Compare the presets of this task: TASK (the Neural '
                     'GPU) and TASK_lstm, TASK_lstm_seq2seq, TASK_gru, TASK_gru_seq2seq.')
 flags.DEFINE_list('experiments', [], 'Presets to compare instead (one task, one training '
@@ -52,6 +54,10 @@ def line_up(task: str) -> list[str]:
 
 def plan():
   """[(preset, seed, config, workdir)], test lengths; everything checked before work."""
+  try:
+    imports.load(FLAGS.imports)  # their presets are compared like the others
+  except ValueError as error:
+    fail(str(error))
   names = FLAGS.experiments or line_up(FLAGS.task)
   missing = sorted(set(names) - set(presets.PRESETS))
   if not FLAGS.experiments and missing:
@@ -67,7 +73,7 @@ def plan():
   try:
     for name in names:
       for seed in seeds:
-        given = {'seed': seed}
+        given = {'seed': seed, 'imports': FLAGS.imports}
         if FLAGS.max_steps is not None:
           given['max_steps'] = FLAGS.max_steps
         runs.append((name, seed, presets.config(name, given), root / f'{name}_seed{seed}'))

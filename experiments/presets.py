@@ -6,9 +6,11 @@ it reproduces and its runtime measured on 2 CPU cores. Times marked "shared" wer
 measured while another job ran on the same cores, so they are upper bounds.
 """
 import dataclasses
+from pathlib import Path
 from typing import Callable
 
-from neuralgpu.config import Config, belongs_to
+from neuralgpu import imports
+from neuralgpu.config import RUN_CONTROL, Config, belongs_to
 
 PRESETS: dict[str, Callable[[], dict]] = {}
 # The data of a task's presets: the baselines learn from the same data under the same
@@ -175,6 +177,9 @@ def config(name: str, given: dict | None = None) -> Config:
   to another model than the one given. run.py, the sweep, the comparison and the Python
   API all build their configs here."""
   given = dict(given or {})
+  if given.get('imports'):
+    imports.load(given['imports'])  # before the preset and the task are looked up
+    given['imports'] = imports.absolute(given['imports'])
   values = {**dataclasses.asdict(Config()), **get(name), **given}
   try:
     made = Config(**values)
@@ -188,3 +193,14 @@ def config(name: str, given: dict | None = None) -> Config:
                      f'{belongs_to(from_preset[0])}, not of --model={made.model}; '
                      f'presets for {made.model}: {", ".join(for_model(made.model))}')
   return made.validate()
+
+
+def default_workdir(name: str, given: dict) -> Path:
+  """workdirs/NAME, then _SETTING=VALUE for each given setting that changes the preset's
+  run, in name order (settings a resume may change, like --max_steps, left out): runs
+  of other settings do not collide, and the same command finds its own run again."""
+  preset = {**dataclasses.asdict(Config()), **get(name)}
+  changed = [f'{setting}={str(value).lower() if isinstance(value, bool) else value}'
+             for setting, value in sorted(given.items())
+             if setting not in RUN_CONTROL and value != preset[setting]]
+  return Path('workdirs') / '_'.join([name] + [part.replace('/', '-') for part in changed])

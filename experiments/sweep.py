@@ -61,6 +61,8 @@ flags.DEFINE_string('track_lengths', '', 'Learning curves: every run measures ac
                     '--track_every steps, as python run.py --track_lengths does.')
 flags.DEFINE_integer('track_every', 100, 'Steps between those measurements.',
                      lower_bound=1)
+flags.DEFINE_string('imports', '', 'Modules (names or .py files) that register tasks or '
+                    'presets, imported here and by every run.')
 flags.DEFINE_string('root', None, 'Where the runs and the summary go (default: '
                     'workdirs/sweep_EXPERIMENTS).')
 
@@ -68,7 +70,8 @@ PROGRAM = 'experiments.sweep'
 RUN_PY = Path(__file__).resolve().parent.parent / 'run.py'
 SOLVED_FAR_ACCURACY = 0.99  # at ten times the training length
 BUDGETS = ('max_steps', 'max_hours')  # the settings of run control a grid may vary
-TRACKING = ('track_lengths', 'track_every')  # the same for every run; change no result
+# Given once for every run; not in a run's name, and a change makes no run train again.
+COMMON = ('track_lengths', 'track_every', 'imports')
 
 
 def fail(message: str) -> None:
@@ -130,7 +133,7 @@ def _typed(name: str, kind, text: str):
 class Run:
   label: str  # the configuration: its preset and grid values, the same for every seed
   experiment: str
-  overrides: dict  # the grid's values and the tracking flags
+  overrides: dict  # the grid's values and the COMMON settings
   seed: int
   config: Config
   workdir: Path
@@ -150,14 +153,14 @@ class Run:
     # Settings added to Config since the run was made have their defaults there.
     saved = {**dataclasses.asdict(Config()), **result.get('config', {})}
     same = all(saved[k] == v for k, v in dataclasses.asdict(self.config).items()
-               if k not in TRACKING)
+               if k not in COMMON)
     return result if same else None
 
 
 def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
-         tracking: dict | None = None) -> list[Run]:
+         common: dict | None = None) -> list[Run]:
   """Every run of the sweep, each config validated; ValueError before any is written.
-  `tracking`: --track_lengths and --track_every for every run, not part of its name."""
+  `common`: COMMON settings for every run."""
   if len(set(experiments)) < len(experiments):
     raise ValueError(f'--experiment={",".join(experiments)} names a preset twice; name each '
                      'once')
@@ -166,7 +169,7 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
     overrides = dict(zip(grid, values))
     label = '_'.join(([experiment] if len(experiments) > 1 else []) +
                      [f'{k}={v}' for k, v in overrides.items()]) or experiment
-    overrides.update(tracking or {})
+    overrides.update(common or {})
     for seed in seeds:
       config = presets.config(experiment, {**overrides, 'seed': seed})
       near, far = lengths_of(config)
@@ -339,10 +342,11 @@ def main(argv):
   try:
     if root.exists() and not root.is_dir():
       raise ValueError(f'--root={root} is a file; give a directory')
-    tracking = ({'track_lengths': FLAGS.track_lengths, 'track_every': FLAGS.track_every}
-                if FLAGS.track_lengths else {})
+    common = {name: FLAGS[name].value for name in COMMON if FLAGS[name].present}
+    if 'track_every' in common and 'track_lengths' not in common:
+      raise ValueError('--track_every needs --track_lengths, e.g. --track_lengths=41,401')
     runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root,
-                tracking)
+                common)
     todo = [run for run in runs if run.result() is None]
     for run in todo:
       memory.training_fits(run.config, min(FLAGS.parallel, len(todo)))

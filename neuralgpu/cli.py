@@ -63,10 +63,13 @@ def int_list(program: str, name: str, values, low: int = 0) -> list[int]:
   return numbers
 
 
-def flags_parser(program: str):
-  """A flags_parser for absl's app.run that refuses bad flags in one line."""
+def flags_parser(program: str, before=None):
+  """A flags_parser for absl's app.run that refuses bad flags in one line; before(argv),
+  if given, runs first."""
 
   def parse(argv):
+    if before:
+      before(argv)
     try:
       return flags.FLAGS(argv)
     except flags.Error as error:

@@ -9,18 +9,16 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu import distribute, evaluate, faults, lock, models, report, visualize
-from neuralgpu import workdir as workdirs
 from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
 
 
 def start_training(config, workdir: Path) -> Trainer:
-  """The trainer of the run in workdir, resumed from its latest usable checkpoint, with
-  config.json written; ValueError (an unusable checkpoint, an unwritable workdir) with
-  nothing in the workdir changed; lock.Busy if another process writes there."""
+  """The trainer of the run in workdir, resumed from its latest usable checkpoint;
+  UnusableCheckpoint with nothing in the workdir changed; lock.Busy if another process
+  writes there."""
   lock.hold(workdir)
   trainer = Trainer(config, workdir)
   resumed_at = trainer.resume()
-  workdirs.prepare(workdir, config)
   if resumed_at:
     print(f'resuming {workdir} at step {resumed_at}, curriculum length '
           f'{int(trainer.state.curriculum_length)}', flush=True)

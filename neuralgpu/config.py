@@ -10,10 +10,10 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import faults, model_registry
+from neuralgpu import faults, imports, model_registry
 
 # Settings a resumed run may change without being refused.
-RUN_CONTROL = ('max_steps', 'max_hours', 'jit', 'log_every', 'probe_every', 'track_lengths',
+RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every', 'track_lengths',
                'track_every', 'track_examples', 'eval_lengths',
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
@@ -47,6 +47,10 @@ def setting(default, help_text, low=None, high=None, low_open=False, high_open=F
 
 @dataclasses.dataclass(frozen=True)
 class Config:
+  imports: str = setting('', 'Comma-separated Python modules (names, or .py files) to '
+                         'import first: they may register tasks (tasks.register) and '
+                         'presets (experiments.presets.preset). Saved with the run, so '
+                         'what reads it imports them too.')
   # What to learn.
   task: str = setting('badd', 'Task to learn (see tasks.names()).')
   model: str = setting('ngpu', 'Model to train: ngpu (the Neural GPU of Kaiser & '
@@ -329,7 +333,10 @@ class Config:
 
   @classmethod
   def load(cls, path: Path) -> 'Config':
+    """The config saved in path, with the modules it names imported; ValueError if
+    those cannot be."""
     values = json.loads(path.read_text())
+    imports.load(values.get('imports', ''))
     for name, default in RETIRED.items():
       if name in values and values.pop(name) != default:
         raise RetiredSetting(f'its run was trained with --{name}, a setting since retired (it '
@@ -337,10 +344,14 @@ class Config:
                              'this version cannot load it')
     return cls(**values)
 
-  def differences(self, other: 'Config', ignore=RUN_CONTROL) -> list[str]:
-    return [f'{f.name} ({getattr(other, f.name)!r} -> {getattr(self, f.name)!r})'
-            for f in dataclasses.fields(self)
+  def differing(self, other: 'Config', ignore=RUN_CONTROL) -> list[str]:
+    """The names of the settings, other than `ignore`, whose values differ."""
+    return [f.name for f in dataclasses.fields(self)
             if f.name not in ignore and getattr(self, f.name) != getattr(other, f.name)]
+
+  def differences(self, other: 'Config', ignore=RUN_CONTROL) -> list[str]:
+    return [f'{name} ({getattr(other, name)!r} -> {getattr(self, name)!r})'
+            for name in self.differing(other, ignore)]
 
 
 def belongs_to(name: str) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu import distribute, evaluate, faults, model_registry, models, optim, visualize
+from neuralgpu import workdir as workdirs
 from neuralgpu.curriculum import CURRICULUM_WINDOW, Curriculum
 from neuralgpu.data import TrainingData
 
@@ -230,6 +231,7 @@ class Trainer:
     that is intact."""
     c, s = self.config, self.state
     step = self.resume()
+    workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
             f'({WHY_FINISHED[int(s.finished)]})', flush=True)

@@ -2,7 +2,17 @@
 import os
 from pathlib import Path
 
+from neuralgpu import lock, memory
 from neuralgpu.config import Config, RetiredSetting
+
+
+def claim(workdir: Path, config: Config) -> None:
+  """Checks that config can train in workdir (a usable directory, the same settings as
+  a run there, memory enough) and takes its lock for the rest of this process;
+  ValueError otherwise, with nothing written."""
+  check(workdir, config)
+  memory.training_fits(config)
+  lock.hold(workdir)  # one writer per workdir, until this process ends
 
 
 def prepare(workdir: Path, config: Config) -> None:
@@ -31,11 +41,18 @@ def check(workdir: Path, config: Config) -> None:
                      'a writable directory')
   config_path = workdir / 'config.json'
   if config_path.exists():
-    differences = config.differences(_read(config_path))
+    saved = _read(config_path)
+    differences = config.differences(saved)
     if differences:
+      same = ' '.join(f'--{name}={_flag_value(getattr(saved, name))}'
+                      for name in config.differing(saved))
       raise ValueError(f'--workdir={workdir} holds a run with other settings: '
-                       f'{"; ".join(differences)}. Resume with the same settings or use '
-                       'a new --workdir')
+                       f'{"; ".join(differences)}. To resume it, give {same}; to train '
+                       'these settings, give a new --workdir')
+
+
+def _flag_value(value) -> str:
+  return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def load_config(workdir: Path) -> Config:

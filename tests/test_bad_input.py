@@ -245,7 +245,7 @@ CLI_CASES = [
     # run.py: workdirs it cannot train in.
     case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
     case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),
-    case((*RESUME, '--maps=9'), ['--workdir', 'maps (8 -> 9)', 'same settings']),
+    case((*RESUME, '--maps=9'), ['--workdir', 'maps (8 -> 9)', 'To resume it, give --maps=8']),
     # --mode=eval
     case((*EVAL, '--workdir={run}', '--eval_lengths=9,10'), ['--eval_lengths', '10']),
     case((*EVAL, '--workdir={run}', '--eval_examples=0'), ['--eval_examples=0', '>= 1']),
@@ -295,7 +295,7 @@ CLI_CASES = [
     case((*SWEEP, 'stray'), ['stray']),
     case((*SWEEP, '--root={file}'), ['--root', 'is a file', 'directory']),
     case((*SWEEP, '--root={sweep_with_run}', '--seeds=0'),
-         ['smoke_seed0', 'eval_every (2 -> 10)', 'same settings']),
+         ['smoke_seed0', 'eval_every (2 -> 10)', 'give --eval_every=2']),
     # A trained run whose checkpoint is damaged, to train on, evaluate or decode with.
     *[case([a.replace('{w}', damage) for a in argv], must_mention)
       for argv in TRAINED_MODES for damage, must_mention in DAMAGES],
@@ -382,7 +382,7 @@ API_CASES = [
     api(lambda s: workdirs.prepare(s['file'] / 'sub', Config()),
         ['cannot be written', 'writable directory'], 'prepare under a file', needs=['file']),
     api(lambda s: workdirs.prepare(s['run'], changed_config(s)),
-        ['maps (8 -> 9)', 'same settings'], 'prepare changed config', needs=['run']),
+        ['maps (8 -> 9)', 'give --maps=8'], 'prepare changed config', needs=['run']),
     api(lambda s: workdirs.load_config(s['empty']), ['no config.json', '--workdir'],
         'load_config empty', needs=['empty']),
     api(lambda s: workdirs.load_config(s['untrained']), ['no checkpoint', 'train'],

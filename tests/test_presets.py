@@ -58,3 +58,13 @@ def test_experiment_list_prints_one_line_per_preset():
   lines = result.stdout.strip().splitlines()
   assert [line.split()[0] for line in lines] == list(presets.PRESETS)
   assert all(len(line.split()) > 3 for line in lines)  # a name and what it is
+
+
+def test_default_workdirs_are_named_by_the_settings_that_change_the_preset():
+  def named(given, name='badd'):
+    return str(presets.default_workdir(name, given))
+  assert named({}) == named({'hard_fraction': 0.5, 'max_steps': 12000}) == 'workdirs/badd'
+  assert named({'seed': 1}) == 'workdirs/badd_seed=1'
+  assert named({'model': 'lstm', 'seed': 0, 'roll_back': False, 'track_lengths': '41'}) == (
+      'workdirs/badd_model=lstm_roll_back=false')
+  assert named({'maps': 96}, 'bmul_dngpu') == 'workdirs/bmul_dngpu'

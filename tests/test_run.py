@@ -26,6 +26,19 @@ def test_helpfull_lists_every_hyperparameter_flag():
     assert f'--{flag}:' in result.stdout or f'--[no]{flag}:' in result.stdout, flag
 
 
+def test_help_shows_the_presets_defaults_and_the_valid_values_of_each_choice():
+  result = run('--experiment=bmul_dngpu', '--helpfull')
+  assert result.returncode == 0, result.stderr
+  text = ' '.join(result.stdout.split())
+  assert "--maps: Feature maps (channels) of the state. (default: '96')" in text
+  assert "Valid: ngpu, dngpu, lstm, gru. (default: 'dngpu')" in text
+  assert 'Valid: add, badd, bmul, copy' in text.split('--task:')[1]
+  assert 'Valid: padded, zero_filled.' in text.split('--target_form:')[1]
+  assert 'bmul_dngpu, bmul_gru' in text.split('--experiment:')[1]
+  plain = ' '.join(run('--helpfull').stdout.split())
+  assert "--maps: Feature maps (channels) of the state. (default: '24')" in plain
+
+
 def test_examples_mode_prints_decoded_examples_of_the_task():
   result = run('--mode=examples', '--task=bmul', '--max_length=10')
   assert result.returncode == 0, result.stderr
