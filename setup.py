@@ -21,6 +21,7 @@ setup(
     version='0.1.0',
     description='Neural GPUs and baselines that learn algorithms, with length-'
     'generalization evaluation',
+    license='MIT',
     python_requires='>=3.10',
     packages=find_packages(
         include=['neuralgpu*', 'tasks*', 'experiments*', 'benchmarks*']),

@@ -80,8 +80,7 @@ def main(argv):
   results = {'date': datetime.date.today().isoformat(), 'command': command,
              'machine': {'cpu': report.cpu_name(), 'cores': os.cpu_count(),
                          'python': platform.python_version(),
-                         'tensorflow': tf.__version__},
-             'reference_seconds': setups.REFERENCE_SECONDS}
+                         'tensorflow': tf.__version__}}
   sections = FLAGS.sections
   if 'peak' in sections:
     size = 256 if tiny else 2048

@@ -4,10 +4,9 @@ import dataclasses
 from experiments import presets
 from neuralgpu.config import Config
 
-# The reference TF1 Neural GPU's configuration, and its times measured on this machine.
+# The reference TF1 Neural GPU's configuration.
 REFERENCE = dict(batch_size=32, maps=64, height=4, layers=2, kernel_width=3,
                  kernel_height=3)
-REFERENCE_SECONDS = {7: 0.145, 21: 0.758, 41: 2.50}
 TINY = dict(maps=4, height=2, batch_size=4)
 TINY_UNITS = 8
 

@@ -94,14 +94,15 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
   results = []
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
   best = [best_model(config, workdir) for workdir, config in runs]
-  for (workdir, config), (model, step) in zip(runs, best):
+  names = run_names([workdir for workdir, _ in runs])
+  for (workdir, config), (model, step), name in zip(runs, best, names):
     start = time.time()
     task = config.get_task()
     print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
           f'examples per length and the hard suites', flush=True)
     rows = evaluate.evaluate_lengths(models.predictor(model), task, config, lengths, count,
                                      progress=True)
-    result = {'name': str(workdir), 'workdir': str(Path(workdir).resolve()),
+    result = {'name': name, 'workdir': str(Path(workdir).resolve()),
               'task': task.name, 'checkpoint_step': step, 'seed': config.seed,
               'test_seed': 0, 'config': dataclasses.asdict(config), 'lengths': rows,
               'seconds': round(time.time() - start, 1),
@@ -121,6 +122,13 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
     with faults.writing(comparison_dir):
       report.write(results, comparison_dir)
     print(f'\n{report.table(results)}\n\nwritten to {comparison_dir}')
+
+
+def run_names(workdirs: list) -> list[str]:
+  """How tables and plots label runs: by their workdir's name (e.g. badd_seed=1), not
+  by where they were trained; by the whole path where two names are the same."""
+  names = [Path(w).name for w in workdirs]
+  return [n if names.count(n) == 1 else str(w) for n, w in zip(names, workdirs)]
 
 
 def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:

@@ -1,5 +1,7 @@
 """The README's promises: its commands, its example output and its worked example."""
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,3 +35,28 @@ def test_the_worked_example_task_works():
   for x, y in zip(inputs, targets):
     bits = [int(c) for c in task.decode(x)]
     assert task.decode(y) == ''.join(str(sum(bits[:i + 1]) % 2) for i in range(12))
+
+
+def quick_start_commands():
+  section = README.split('## Quick start')[1].split('\n## ')[0]
+  block = re.search(r'```\n(python run\.py.*?)```', section, re.DOTALL).group(1)
+  return [line.split() for line in block.strip().splitlines()]
+
+
+def test_the_quick_start_runs_as_written_in_a_fresh_directory(tmp_path):
+  commands = quick_start_commands()
+  assert [c[:2] for c in commands] == [['python', 'run.py']] * 3
+  outputs = []
+  for command in commands:
+    result = subprocess.run([sys.executable, str(ROOT / 'run.py'), *command[2:]],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, (command, result.stderr[-2000:])
+    outputs.append(result.stdout)
+  shown = README.split('## Quick start')[1].split('```')[3].strip().splitlines()
+  printed = outputs[0].splitlines()
+  assert shown[0] in printed  # the table's header, as the README shows it
+  assert [line.split('|')[1:3] for line in shown[2:]] == [
+      line.split('|')[1:3] for line in printed if line.startswith(('| 9 |', '| 81 |'))]
+  assert (tmp_path / 'workdirs' / 'smoke' / 'eval' / 'results.json').is_file()
+  assert {'input:', 'model:', 'true:'} <= {line.split(' ')[0] for line in
+                                           outputs[2].splitlines() if line}
