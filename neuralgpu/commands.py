@@ -9,7 +9,8 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu import distribute, evaluate, faults, lock, models, report, visualize
-from neuralgpu.train import WHY_FINISHED, Trainer, TrainState
+from neuralgpu.train import Trainer
+from neuralgpu.train_state import WHY_FINISHED, TrainState
 
 
 def start_training(config, workdir: Path) -> Trainer:

@@ -1,10 +1,10 @@
-"""The training loop: curriculum, relaxation, validation, checkpoints and summaries."""
+"""The training loop: curriculum, relaxation, validation, checkpoints and summaries.
+
+The compiled step is in train_step.py, the state a resume restores in train_state.py,
+checkpoints in checkpoints.py, the metrics log in metrics_log.py."""
 import collections
 import contextlib
-import functools
-import json
 import math
-import os
 import re
 import time
 from pathlib import Path
@@ -14,8 +14,12 @@ import tensorflow as tf
 
 from neuralgpu import distribute, evaluate, faults, model_registry, models, optim, visualize
 from neuralgpu import workdir as workdirs
-from neuralgpu.curriculum import CURRICULUM_WINDOW, Curriculum
+from neuralgpu.checkpoints import Checkpoints
+from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
+from neuralgpu.metrics_log import MetricsLog
+from neuralgpu.train_state import RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED, TrainState
+from neuralgpu.train_step import TrainingStep
 
 VALIDATION_EXAMPLES = 64
 PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
@@ -23,9 +27,6 @@ PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much pe
 # every one at ten times the longest training length: one perfect validation of 64
 # examples let through a model still wrong on 13% of length-401 inputs.
 SOLVED_STREAK = 3
-# Why a run finished, kept in its checkpoints so that running it again does not train on.
-RUNNING, SOLVED, STOPPED_EARLY = 0, 1, 2
-WHY_FINISHED = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
 # Updates with a NaN or Inf loss or gradient are skipped; this many in a row go back to
 # the latest checkpoint with a lower rate, and going back to one checkpoint more than
 # NONFINITE_RETURNS times ends the run.
@@ -33,43 +34,11 @@ NONFINITE_LIMIT = 3
 NONFINITE_RETURNS = 3
 
 
-class TrainState(tf.Module):
-  """Everything besides weights and optimizer that a resume must restore."""
-
-  def __init__(self, config, start_length: int, extras: int = 0):
-    super().__init__(name='train_state')
-    self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
-    self.curriculum_length = tf.Variable(start_length, trainable=False)
-    self.stage = tf.Variable(0, trainable=False)  # of a task learned in stages
-    self.lr = tf.Variable(config.lr, trainable=False)
-    # The best checkpoint's validation sequence accuracy at max_length and beyond it.
-    self.best_accuracy = tf.Variable(-1.0, trainable=False)
-    self.best_beyond_accuracy = tf.Variable(-1.0, trainable=False)
-    self.stalls = tf.Variable(0, trainable=False)  # validations without progress
-    self.solved_streak = tf.Variable(0, trainable=False)  # perfect validations in a row
-    # Lowest validation loss at the curriculum length since it last advanced.
-    self.best_loss = tf.Variable(math.inf, trainable=False)
-    # Sequence errors of the latest batches at the curriculum length; -1 = none yet.
-    self.recent_errors = tf.Variable(tf.fill([CURRICULUM_WINDOW], -1.0), trainable=False)
-    # --curriculum=mixed: summed sequence error and number of batches since validation.
-    self.mixed_errors = tf.Variable([0.0, 0.0], trainable=False)
-    # Sums of the training loss and the model's extras since the last validation, and
-    # the number of steps summed: the window the model and the training plateau see.
-    self.window = tf.Variable(tf.zeros([extras + 2], tf.float64), trainable=False)
-    # --lr_schedule=training_plateau: the mean losses of the last three windows.
-    self.window_losses = tf.Variable(tf.fill([3], 1e6), trainable=False)
-    self.since_best = tf.Variable(0, trainable=False)  # validations without a new best
-    self.finished = tf.Variable(RUNNING, trainable=False)
-    self.seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False)  # training wall time
-    # Size of metrics.jsonl at the checkpoint (-1: unknown, in checkpoints from before).
-    self.log_bytes = tf.Variable(-1, dtype=tf.int64, trainable=False)
-
-
 class Trainer:
 
   def __init__(self, config, workdir: Path):
     self.config, self.workdir = config, Path(workdir)
-    self.metrics_path = self.workdir / 'metrics.jsonl'
+    self.metrics = MetricsLog(self.workdir)
     self.task = config.get_task()
     if config.deterministic:
       tf.config.experimental.enable_op_determinism()
@@ -84,142 +53,30 @@ class Trainer:
     self.curriculum = Curriculum(config, self.task)
     self.data = TrainingData(config, self.task, self.curriculum)
     self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras))
-    # 'adam' names the optimizer in checkpoints, whichever it is: runs saved before
-    # --optimizer existed resume with their Adam moments.
-    checkpoint = tf.train.Checkpoint(model=self.model, state=self.state, adam=self.optimizer)
-    self.checkpoints = tf.train.CheckpointManager(checkpoint, self.workdir / 'checkpoints', 3)
-    self.best = tf.train.CheckpointManager(checkpoint, self.workdir / 'best', 1)
-    self.checkpoint = checkpoint
+    self.saves = Checkpoints(self.workdir, self.model, self.state, self.optimizer,
+                             self.metrics)
+    self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
+    self.train_step = self.step_function.compiled
     ids = tf.TensorSpec([None, None], tf.int32)
-    scalar = tf.TensorSpec([], tf.float32)
-    self.part_weights = self.weights_of_parts()
-    # Static shapes where they are known (the batch; a bin's length) give faster kernels,
-    # and let a model unroll its steps.
-    lengths = config.bin_lengths() if config.batching == 'bins' else [None]
-    parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2 for n in lengths]
-    self.train_step = tf.function(
-        self._distributed_train_step if self.strategy else self._train_step,
-        jit_compile=config.jit,
-        input_signature=[parts, tf.TensorSpec([2], tf.int32), scalar, scalar])
     self.predict = models.predictor(self.model)
     self.draws_state = model_registry.get(config.model).draws_state
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.clock = time.time()  # training time is counted from here to each count_time()
-    self.resumed_at = self.saved_step = None
     self.nonfinite = 0  # updates skipped in a row
     self.returns = collections.Counter()  # steps gone back to for NaN or Inf
 
-  @functools.cached_property
-  def writer(self):
-    # Made at the first summary: a run refused at its start leaves no event file.
-    return tf.summary.create_file_writer(str(self.workdir))
-
   def resume(self) -> int:
-    """Restores the latest checkpoint that can be read (UnusableCheckpoint if none can)
-    and cuts what a killed run logged after it, so metrics.jsonl reads as if the run had
-    never stopped; returns the step. Changes nothing in the workdir before it succeeds."""
-    if self.resumed_at is None:
-      self.resumed_at = self.saved_step = self.restore()
-      size = int(self.state.log_bytes)
-      if 0 <= size < self.log_size():
-        with faults.writing(self.metrics_path):
-          os.truncate(self.metrics_path, size)
-    return self.resumed_at
+    return self.saves.resume()
 
   def restore(self, best=False) -> int:
-    """Restores the latest (or best) checkpoint that can be read, saying which newer ones
-    cannot; returns its step (0 if there is none)."""
-    manager = self.best if best else self.checkpoints
-    if manager.checkpoints:
-      skipped = faults.restore(self.checkpoint, self.model, manager.checkpoints,
-                               self.workdir)
-      for path, why in skipped:
-        print(f'{path}: {why}; going back to the one before', flush=True)
-    return int(self.state.step)
-
-  def restore_best_weights(self) -> None:
-    """The model's weights from the best checkpoint; the training state stays."""
-    if self.best.checkpoints:
-      faults.restore(tf.train.Checkpoint(model=self.model), self.model,
-                     self.best.checkpoints[-1:], self.workdir)
+    return self.saves.restore(best)
 
   def save(self, step: int) -> None:
-    """A checkpoint of step, with the size of metrics.jsonl then."""
-    with faults.writing(f'the checkpoint of step {step}'):
-      self.state.log_bytes.assign(self.log_size())
-      self.checkpoints.save(step)
-    self.saved_step = step
-
-  def log_size(self) -> int:
-    return self.metrics_path.stat().st_size if self.metrics_path.exists() else 0
+    self.saves.save(step)
 
   def _loss(self, inputs, targets):
     # Teacher-forced for models that take targets: the loss of the answer as trained.
     return self.model.loss(self.model(inputs, targets=targets)[0], targets)
-
-  def weights_of_parts(self) -> list[float]:
-    """The weight of each part of a step in the loss: one part, or one per bin, equal
-    (DNGPU) or in proportion to its positions."""
-    c = self.config
-    if c.batching != 'bins':
-      return [1.0]
-    bins = c.bin_lengths()
-    sizes = [1] * len(bins) if c.bin_weighting == 'equal' else bins
-    return [size / sum(sizes) for size in sizes]
-
-  def _train_step(self, parts, seed, lr, noise_std):
-    grads, metrics = self._gradients(parts, seed)
-    return self._apply(grads, metrics, seed, lr, noise_std)
-
-  def _distributed_train_step(self, parts, seed, lr, noise_std):
-    """Each replica's gradients of its slice of the batch; their mean applied on all."""
-
-    def replica_gradients(parts):
-      replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-      return self._gradients([tuple(map(distribute.replica_slice, part)) for part in parts],
-                             tf.random.experimental.stateless_fold_in(seed, replica))
-
-    grads, metrics = self.strategy.run(replica_gradients, args=(parts,))
-    mean = functools.partial(self.strategy.reduce, tf.distribute.ReduceOp.MEAN, axis=None)
-    return self._apply([mean(g) for g in grads], {k: mean(v) for k, v in metrics.items()},
-                       seed, lr, noise_std)
-
-  def _gradients(self, parts, seed):
-    """Gradients of the weighted loss of the parts plus the model's auxiliary loss, and
-    the step's metrics (accuracies over every example of every part)."""
-    model = self.model
-    loss, extras, correct_symbols, correct_sequences = 0.0, {}, [], []
-    with tf.GradientTape() as tape:
-      for i, ((inputs, targets), weight) in enumerate(zip(parts, self.part_weights)):
-        logits, part_extras = model(inputs, training=True, targets=targets,
-                                    seed=tf.random.experimental.stateless_fold_in(seed, i))
-        loss += weight * model.loss(logits, targets)
-        for name, value in part_extras.items():
-          extras[name] = extras.get(name, 0.0) + weight * value
-        correct = tf.equal(model.predictions(logits), targets)
-        correct_symbols.append(tf.reshape(tf.cast(correct, tf.float32), [-1]))
-        correct_sequences.append(tf.cast(tf.reduce_all(correct, axis=1), tf.float32))
-      total = loss + model.auxiliary_loss(extras)
-    return tape.gradient(total, model.trainable_variables), {
-        'loss': loss, **extras,
-        'symbol_accuracy': tf.reduce_mean(tf.concat(correct_symbols, 0)),
-        'sequence_accuracy': tf.reduce_mean(tf.concat(correct_sequences, 0))}
-
-  def _apply(self, grads, metrics, seed, lr, noise_std):
-    c = self.config
-    grads, grad_norm = optim.clip_and_add_noise(
-        grads, c.max_grad_norm, noise_std, tf.random.experimental.stateless_fold_in(seed, 1))
-    if c.lr_noise > 0:
-      grads = optim.add_rate_noise(grads, lr, c.lr_noise,
-                                   tf.random.experimental.stateless_fold_in(seed, 2))
-    finite = tf.math.is_finite(grad_norm) & tf.math.is_finite(metrics['loss'])
-
-    def update():
-      self.optimizer.apply(grads, self.model.trainable_variables, lr)
-      return tf.constant(0.0)
-
-    skipped = tf.cond(finite, update, lambda: tf.constant(1.0))
-    return {**metrics, 'grad_norm': grad_norm, 'skipped': skipped}
 
   def train(self) -> int:
     """Trains until max_steps or max_hours, until solved at max_length or until early
@@ -239,7 +96,7 @@ class Trainer:
     self.clock = start_time
     with faults.signals_deferred() as signals:
       try:
-        if not self.checkpoints.checkpoints:
+        if not self.saves.latest.checkpoints:
           if c.track_lengths:
             self.track(step)
           self.save(step)  # a NaN before the first validation has somewhere to go back to
@@ -266,13 +123,13 @@ class Trainer:
           print(f'stopped at step {step}: --max_hours={c.max_hours:g} of training time '
                 'spent', flush=True)
       except faults.WriteFailed as error:
-        intact = (f'the checkpoint of step {self.saved_step} is intact'
-                  if self.checkpoints.checkpoints else 'no checkpoint was written yet')
+        intact = (f'the checkpoint of step {self.saves.saved_step} is intact'
+                  if self.saves.latest.checkpoints else 'no checkpoint was written yet')
         raise faults.WriteFailed(f'{error}; {intact}: make room, then run the same command '
                                  'to go on') from None
     # The loop ends on a checkpoint, so the training time is the one saved: running a
     # finished run again adds none.
-    self.restore_best_weights()
+    self.saves.restore_best_weights()
     return step
 
   def train_one_step(self, step: int) -> tuple:
@@ -342,7 +199,7 @@ class Trainer:
     """Whether --max_hours of training time are spent, asked only on a checkpoint so
     that the run stops on one."""
     hours = self.config.max_hours
-    return (hours > 0 and step == self.saved_step and
+    return (hours > 0 and step == self.saves.saved_step and
             float(self.state.seconds) >= hours * 3600)
 
   def count_time(self) -> None:
@@ -429,8 +286,7 @@ class Trainer:
       s.best_accuracy.assign(target)
       s.best_beyond_accuracy.assign(beyond)
       s.since_best.assign(0)
-      with faults.writing(f'the best checkpoint (step {step})'):
-        self.best.save(step)
+      self.saves.save_best(step)
     else:
       s.since_best.assign_add(1)
     # Progress is a new low of the loss on fixed validation examples. The training loss
@@ -473,7 +329,7 @@ class Trainer:
     if not self.draws_state:
       return
     example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
-    with faults.writing('TensorBoard summaries'), self.writer.as_default(step=step):
+    with faults.writing('TensorBoard summaries'), self.metrics.writer.as_default(step=step):
       for name, panel in visualize.panels(self.model, example).items():
         tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
         tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
@@ -549,12 +405,4 @@ class Trainer:
     """Appends record, with the run's training time so far, to metrics.jsonl and
     TensorBoard."""
     self.count_time()
-    record = {**record, 'train_seconds': float(self.state.seconds)}
-    with faults.writing(self.metrics_path):
-      self.workdir.mkdir(parents=True, exist_ok=True)
-      with open(self.metrics_path, 'a') as f:
-        f.write(json.dumps(record) + '\n')
-    with faults.writing('TensorBoard summaries'), self.writer.as_default(step=record['step']):
-      for key, value in record.items():
-        if key != 'step':
-          tf.summary.scalar(key, value)
+    self.metrics.write({**record, 'train_seconds': float(self.state.seconds)})

@@ -173,7 +173,8 @@ def poison(trainer, from_step, times):
   """Makes the loss NaN at the first `times` training steps from `from_step` on (each
   replay after going back counts again)."""
   left = tf.Variable(times)
-  gradients = trainer._gradients  # pylint: disable=protected-access
+  step = trainer.step_function
+  gradients = step._gradients  # pylint: disable=protected-access
 
   def poisoned(parts, seed):
     grads, metrics = gradients(parts, seed)
@@ -181,7 +182,7 @@ def poison(trainer, from_step, times):
     left.assign_sub(tf.cast(hit, tf.int32))
     return grads, {**metrics, 'loss': metrics['loss'] * tf.where(hit, np.nan, 1.0)}
 
-  trainer._gradients = poisoned  # pylint: disable=protected-access  (traced at first step)
+  step._gradients = poisoned  # pylint: disable=protected-access  (traced at first step)
 
 
 def test_a_nan_loss_skips_its_update_and_is_logged(tmp_path):

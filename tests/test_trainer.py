@@ -9,7 +9,9 @@ import tensorflow as tf
 
 from neuralgpu import evaluate
 from neuralgpu.config import Config
-from neuralgpu.train import CURRICULUM_WINDOW, SOLVED_STREAK, STOPPED_EARLY, Trainer
+from neuralgpu.curriculum import CURRICULUM_WINDOW
+from neuralgpu.train import SOLVED_STREAK, Trainer
+from neuralgpu.train_state import STOPPED_EARLY
 
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=5, max_steps=10)
@@ -97,10 +99,10 @@ def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_pat
   trainer.validate(5)
   trainer.predict = wrong_beyond(trainer.task, beyond)  # as right at max_length only
   trainer.validate(10)
-  assert trainer.best.latest_checkpoint.endswith('ckpt-5')
+  assert trainer.saves.best.latest_checkpoint.endswith('ckpt-5')
   trainer.predict = trainer.task.targets
   trainer.validate(15)  # a tie in both: the later model
-  assert trainer.best.latest_checkpoint.endswith('ckpt-15')
+  assert trainer.saves.best.latest_checkpoint.endswith('ckpt-15')
 
 
 def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
@@ -128,7 +130,7 @@ def test_a_collapse_rolls_back_to_the_best_checkpoint_with_a_lower_rate(tmp_path
   trainer = Trainer(dataclasses.replace(TINY, lr_decay=0.5), tmp_path)
   trainer.state.step.assign(7)
   trainer.state.best_accuracy.assign(1.0)  # as if every validation sequence had been right
-  trainer.best.save(7)
+  trainer.saves.best.save(7)
   saved = [v.numpy().copy() for v in trainer.model.variables]
   trainer.state.step.assign(9)
   trainer.state.lr.assign(TINY.lr / 4)  # decayed on a plateau since the best checkpoint
@@ -145,7 +147,7 @@ def test_a_collapse_rolls_back_to_the_best_checkpoint_with_a_lower_rate(tmp_path
 def test_no_roll_back_from_a_model_that_was_never_right_half_the_time(tmp_path):
   trainer = Trainer(TINY, tmp_path)
   trainer.state.best_accuracy.assign(0.4)  # max_length accuracy while the curriculum is short
-  trainer.best.save(7)
+  trainer.saves.best.save(7)
   trainer.state.step.assign(9)
   trainer.predict = wrong_beyond(trainer.task, 0)
   trainer.validate(9)
@@ -212,7 +214,7 @@ def test_a_baseline_trains_through_the_same_loop_and_resumes_exactly(tmp_path):
   assert resumed.train() == 10
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
-  assert straight.best.latest_checkpoint and not straight.draws_state
+  assert straight.saves.best.latest_checkpoint and not straight.draws_state
 
 
 def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):

@@ -1,0 +1,56 @@
+"""A run's checkpoints: the latest three in WORKDIR/checkpoints and the best one in
+WORKDIR/best, each holding the weights, the optimizer and the training state."""
+from pathlib import Path
+
+import tensorflow as tf
+
+from neuralgpu import faults
+
+
+class Checkpoints:
+
+  def __init__(self, workdir: Path, model, state, optimizer, log):
+    self.workdir, self.model, self.state, self.log = Path(workdir), model, state, log
+    # 'adam' names the optimizer in checkpoints, whichever it is: runs saved before
+    # --optimizer existed resume with their Adam moments.
+    self.checkpoint = tf.train.Checkpoint(model=model, state=state, adam=optimizer)
+    self.latest = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'checkpoints', 3)
+    self.best = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'best', 1)
+    self.resumed_at = self.saved_step = None
+
+  def resume(self) -> int:
+    """Restores the latest checkpoint that can be read (UnusableCheckpoint if none can)
+    and cuts what a killed run logged after it, so metrics.jsonl reads as if the run had
+    never stopped; returns the step. Changes nothing in the workdir before it succeeds."""
+    if self.resumed_at is None:
+      self.resumed_at = self.saved_step = self.restore()
+      self.log.cut_to(int(self.state.log_bytes))
+    return self.resumed_at
+
+  def restore(self, best=False) -> int:
+    """Restores the latest (or best) checkpoint that can be read, saying which newer ones
+    cannot; returns its step (0 if there is none)."""
+    manager = self.best if best else self.latest
+    if manager.checkpoints:
+      skipped = faults.restore(self.checkpoint, self.model, manager.checkpoints,
+                               self.workdir)
+      for path, why in skipped:
+        print(f'{path}: {why}; going back to the one before', flush=True)
+    return int(self.state.step)
+
+  def restore_best_weights(self) -> None:
+    """The model's weights from the best checkpoint; the training state stays."""
+    if self.best.checkpoints:
+      faults.restore(tf.train.Checkpoint(model=self.model), self.model,
+                     self.best.checkpoints[-1:], self.workdir)
+
+  def save(self, step: int) -> None:
+    """A checkpoint of step, with the size of metrics.jsonl then."""
+    with faults.writing(f'the checkpoint of step {step}'):
+      self.state.log_bytes.assign(self.log.size())
+      self.latest.save(step)
+    self.saved_step = step
+
+  def save_best(self, step: int) -> None:
+    with faults.writing(f'the best checkpoint (step {step})'):
+      self.best.save(step)

@@ -1,0 +1,89 @@
+"""The compiled training step: the loss over a step's parts (one batch, or one per length
+bin) plus the model's auxiliary loss, its gradients clipped and noised, and the update
+skipped when they are not finite; data-parallel over replicas with a strategy."""
+import functools
+
+import tensorflow as tf
+
+from neuralgpu import distribute, optim
+
+
+class TrainingStep:
+  """`compiled(parts, seed, lr, noise_std)` -> metrics: one update of model's weights,
+  traced once for the whole run."""
+
+  def __init__(self, config, model, optimizer, strategy):
+    self.config, self.model, self.optimizer, self.strategy = config, model, optimizer, strategy
+    self.part_weights = weights_of_parts(config)
+    # Static shapes where they are known (the batch; a bin's length) give faster kernels,
+    # and let a model unroll its steps.
+    lengths = config.bin_lengths() if config.batching == 'bins' else [None]
+    parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2 for n in lengths]
+    scalar = tf.TensorSpec([], tf.float32)
+    self.compiled = tf.function(
+        self._distributed if strategy else self._single, jit_compile=config.jit,
+        input_signature=[parts, tf.TensorSpec([2], tf.int32), scalar, scalar])
+
+  def _single(self, parts, seed, lr, noise_std):
+    grads, metrics = self._gradients(parts, seed)
+    return self._apply(grads, metrics, seed, lr, noise_std)
+
+  def _distributed(self, parts, seed, lr, noise_std):
+    """Each replica's gradients of its slice of the batch; their mean applied on all."""
+
+    def replica_gradients(parts):
+      replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+      return self._gradients([tuple(map(distribute.replica_slice, part)) for part in parts],
+                             tf.random.experimental.stateless_fold_in(seed, replica))
+
+    grads, metrics = self.strategy.run(replica_gradients, args=(parts,))
+    mean = functools.partial(self.strategy.reduce, tf.distribute.ReduceOp.MEAN, axis=None)
+    return self._apply([mean(g) for g in grads], {k: mean(v) for k, v in metrics.items()},
+                       seed, lr, noise_std)
+
+  def _gradients(self, parts, seed):
+    """Gradients of the weighted loss of the parts plus the model's auxiliary loss, and
+    the step's metrics (accuracies over every example of every part)."""
+    model = self.model
+    loss, extras, correct_symbols, correct_sequences = 0.0, {}, [], []
+    with tf.GradientTape() as tape:
+      for i, ((inputs, targets), weight) in enumerate(zip(parts, self.part_weights)):
+        logits, part_extras = model(inputs, training=True, targets=targets,
+                                    seed=tf.random.experimental.stateless_fold_in(seed, i))
+        loss += weight * model.loss(logits, targets)
+        for name, value in part_extras.items():
+          extras[name] = extras.get(name, 0.0) + weight * value
+        correct = tf.equal(model.predictions(logits), targets)
+        correct_symbols.append(tf.reshape(tf.cast(correct, tf.float32), [-1]))
+        correct_sequences.append(tf.cast(tf.reduce_all(correct, axis=1), tf.float32))
+      total = loss + model.auxiliary_loss(extras)
+    return tape.gradient(total, model.trainable_variables), {
+        'loss': loss, **extras,
+        'symbol_accuracy': tf.reduce_mean(tf.concat(correct_symbols, 0)),
+        'sequence_accuracy': tf.reduce_mean(tf.concat(correct_sequences, 0))}
+
+  def _apply(self, grads, metrics, seed, lr, noise_std):
+    c = self.config
+    grads, grad_norm = optim.clip_and_add_noise(
+        grads, c.max_grad_norm, noise_std, tf.random.experimental.stateless_fold_in(seed, 1))
+    if c.lr_noise > 0:
+      grads = optim.add_rate_noise(grads, lr, c.lr_noise,
+                                   tf.random.experimental.stateless_fold_in(seed, 2))
+    finite = tf.math.is_finite(grad_norm) & tf.math.is_finite(metrics['loss'])
+
+    def update():
+      self.optimizer.apply(grads, self.model.trainable_variables, lr)
+      return tf.constant(0.0)
+
+    skipped = tf.cond(finite, update, lambda: tf.constant(1.0))
+    return {**metrics, 'grad_norm': grad_norm, 'skipped': skipped}
+
+
+def weights_of_parts(config) -> list[float]:
+  """The weight of each part of a step in the loss: one part, or one per bin, equal
+  (DNGPU) or in proportion to its positions."""
+  if config.batching != 'bins':
+    return [1.0]
+  bins = config.bin_lengths()
+  sizes = [1] * len(bins) if config.bin_weighting == 'equal' else bins
+  return [size / sum(sizes) for size in sizes]
