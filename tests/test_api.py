@@ -11,6 +11,8 @@ import pytest
 from experiments import presets
 from neuralgpu import api
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -30,6 +30,8 @@ from experiments import sweep
 from neuralgpu import distribute, faults, workdir as workdirs
 from neuralgpu.config import Config
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PROGRAMS = {'run.py': [str(ROOT / 'run.py')], 'experiments.sweep': ['-m', 'experiments.sweep']}
 TINY_RUN = ['--experiment=smoke', '--max_steps=4', '--eval_every=2']

@@ -11,6 +11,8 @@ from neuralgpu.models import recurrent
 from neuralgpu.config import Config
 from neuralgpu.models.base import pad_after_end, through_end
 
+pytestmark = pytest.mark.slow
+
 VOCAB = 5
 FORMS = [dict(model=m, rnn_form=f, bidirectional=b) for m in ('lstm', 'gru')
          for f, b in (('read_write', False), ('seq2seq', False), ('seq2seq', True))]

@@ -12,6 +12,8 @@ from benchmarks import flops, measure, report
 from benchmarks.setups import REFERENCE, TINY
 from neuralgpu.config import Config
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

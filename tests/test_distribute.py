@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-5
 RUN = ['--experiment=smoke', '--max_steps=30', '--log_every=1', '--dropout=0']

@@ -18,6 +18,8 @@ from neuralgpu import faults
 from neuralgpu.config import Config
 from neuralgpu.train import NONFINITE_LIMIT, NONFINITE_RETURNS, Trainer
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 # Short, with a checkpoint every 4 steps and a record of every step.
 RUN = ['--experiment=smoke', '--deterministic', '--max_steps=40', '--eval_every=4',

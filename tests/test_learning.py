@@ -22,6 +22,8 @@ from neuralgpu import evaluate
 from neuralgpu.config import Config
 from neuralgpu.train import Trainer
 
+pytestmark = pytest.mark.slow
+
 SHORT_BADD = Config(task='badd', maps=24, hard_fraction=0.0, max_length=11, max_steps=2400,
                     eval_every=100, log_every=500, seed=0)
 # The quick preset: the badd_dngpu recipe scaled down to 24 maps (lr 0.01 · 48 / 24),

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 # A process that holds the lock of a directory until it is killed.
 HOLDER = ('import sys, time\nfrom neuralgpu import lock\nlock.hold(sys.argv[1])\n'

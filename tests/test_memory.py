@@ -12,6 +12,8 @@ from neuralgpu import cli, memory
 from neuralgpu.config import Config
 from neuralgpu.train import Trainer
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=100, max_steps=20)

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import tasks
 
@@ -43,6 +44,7 @@ def quick_start_commands():
   return [line.split() for line in block.strip().splitlines()]
 
 
+@pytest.mark.slow
 def test_the_quick_start_runs_as_written_in_a_fresh_directory(tmp_path):
   commands = quick_start_commands()
   assert [c[:2] for c in commands] == [['python', 'run.py']] * 3

@@ -13,6 +13,7 @@ from neuralgpu.config import Config
 from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
 from neuralgpu.train import Trainer
+from neuralgpu.train_step import weights_of_parts
 
 BINS = dict(batching='bins', curriculum='none', bins='5,9,13', max_length=13, batch_size=8)
 
@@ -95,17 +96,16 @@ def test_bins_must_end_at_max_length_and_each_hold_a_length():
 
 def test_bins_weigh_equally_or_by_their_positions(tmp_path):
   config = Config(task='badd', maps=4, **BINS).validate()
-  assert Trainer(config, tmp_path / 'a').part_weights == pytest.approx([1 / 3] * 3)
+  assert weights_of_parts(config) == pytest.approx([1 / 3] * 3)
   by_positions = dataclasses.replace(config, bin_weighting='positions')
-  assert Trainer(by_positions, tmp_path / 'b').part_weights == pytest.approx(
-      [5 / 27, 9 / 27, 13 / 27])
+  assert weights_of_parts(by_positions) == pytest.approx([5 / 27, 9 / 27, 13 / 27])
 
 
 def test_the_loss_of_a_step_is_the_weighted_loss_of_its_bins(tmp_path):
   config = Config(task='badd', maps=4, dropout=0.0, **BINS).validate()
   trainer = Trainer(config, tmp_path)
   parts, _ = trainer.data.batch(0, 13)
-  _, metrics = trainer._gradients(parts, [0, 0])  # pylint: disable=protected-access
+  _, metrics = trainer.step_function._gradients(parts, [0, 0])  # pylint: disable=protected-access
   losses = [float(trainer.model.loss(trainer.model(x, targets=y)[0], y)) for x, y in parts]
   assert float(metrics['loss']) == pytest.approx(np.mean(losses), rel=1e-5)
 

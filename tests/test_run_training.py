@@ -12,6 +12,8 @@ import pytest
 
 import tasks
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ['--experiment=smoke']
 

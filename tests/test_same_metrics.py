@@ -15,6 +15,8 @@ import pytest
 from experiments import presets
 from neuralgpu.train import Trainer
 
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parent / 'data'
 # Every part of a step: the Neural GPU with relaxation, dropout, noise, the curriculum and
 # its advances, probes; the DNGPU with bins, a pool, AdaMax, rate noise and the saturation

@@ -13,6 +13,8 @@ from neuralgpu.curriculum import CURRICULUM_WINDOW
 from neuralgpu.train import SOLVED_STREAK, Trainer
 from neuralgpu.train_state import STOPPED_EARLY
 
+pytestmark = pytest.mark.slow
+
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=5, max_steps=10)
 

@@ -1,0 +1,10 @@
+"""Shared by the tests: the `slow` marker.
+
+The inner loop, under 2 minutes on 2 cores:  python -m pytest -q -m "not slow" tests
+Everything (what CI runs):                   python -m pytest -q tests
+A module of subprocesses, trainings or many refusals is marked slow as a whole."""
+
+
+def pytest_configure(config):
+  config.addinivalue_line('markers', 'slow: trains, or starts processes; left out of the '
+                          'inner loop (-m "not slow")')
