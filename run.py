@@ -124,7 +124,7 @@ def eval_runs():
 
 def show_examples(config: Config, count: int = 5) -> None:
   task = config.get_task()
-  length = task.lengths(task.min_length, config.max_length)[-1]
+  length = task.longest_length(config.max_length)
   inputs, targets = task.sample(np.random.default_rng(config.seed), count, length)
   print(f'{task.name}, length {length}, seed {config.seed}:')
   for x, y in zip(inputs, targets):

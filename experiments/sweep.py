@@ -187,7 +187,7 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
 def lengths_of(config: Config) -> tuple[int, int]:
   """The two lengths success is judged at: the training length and ten times it."""
   task = tasks.get(config.task)
-  return task.lengths(task.min_length, config.max_length)[-1], config.far_length()
+  return task.longest_length(config.max_length), config.far_length()
 
 
 def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:

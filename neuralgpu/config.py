@@ -302,7 +302,7 @@ class Config:
     (41 -> 401: 20-bit operands -> 200-bit operands)."""
     if not self.eval_lengths:
       task = tasks.get(self.task)
-      return [task.lengths(task.min_length, self.max_length)[-1], self.far_length()]
+      return [task.longest_length(self.max_length), self.far_length()]
     return self._lengths('eval_lengths')
 
   def lengths_to_track(self) -> list[int]:

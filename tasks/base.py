@@ -129,6 +129,15 @@ class Task(abc.ABC):
     start += (self.min_length - start) % self.length_step
     return list(range(start, high + 1, self.length_step))
 
+  def longest_length(self, up_to: int) -> int:
+    """The longest valid length up to `up_to` (the training length of a --max_length);
+    ValueError if there is none."""
+    lengths = self.lengths(self.min_length, up_to)
+    if not lengths:
+      raise ValueError(f'{self.name} takes no length up to {up_to}; valid lengths are '
+                       f'{self.describe_lengths()}')
+    return lengths[-1]
+
   def scaled_length(self, length: int, times: int) -> int:
     """The longest valid length up to `times` as many symbols besides the first:
     41 -> 401 for times=10 (20-digit operands -> 200-digit ones)."""

@@ -72,7 +72,7 @@ class TaskDataset(tfds.core.GeneratorBasedBuilder, skip_registration=True):
     """split -> (lengths, examples per length) for this task and config."""
     task, config = registry.get(self.task_name), self.builder_config
     train = task.lengths(task.min_length, config.train_max_length)
-    test = sorted({task.lengths(task.min_length, length)[-1]
+    test = sorted({task.longest_length(length)
                    for length in config.test_lengths if length >= task.min_length})
     return {'train': (train, config.train_per_length),
             'validation': (train, config.test_per_length),
