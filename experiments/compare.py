@@ -20,8 +20,8 @@ from absl import app, flags, logging
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, imports, lock, memory, model_registry, workdir as workdirs
-from neuralgpu.evaluate import floor_percent
+from neuralgpu import cli, imports, lock, memory, model_registry, tables
+from neuralgpu import workdir as workdirs
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
@@ -102,14 +102,10 @@ def table(results, lengths, times) -> str:
   header = (['preset', 'model', 'seed', 'training steps', 'curriculum reached',
              'training time'] +
             [f'length {n} ({t}×)' for n, t in zip(lengths, times)])
-  lines = ['| ' + ' | '.join(header) + ' |', '|---|---|' + '---:|' * (len(header) - 2)]
-  for r in results:
-    cells = [r['preset'], r['model'], str(r['seed']), f'{r["steps"]:,} ({r["stopped"]})',
-             str(r['curriculum_length']), f'{r["train_seconds"]:,.0f} s']
-    cells += [f'{floor_percent(row["sequence_accuracy"])} ({row["sequences_correct"]}/'
-              f'{row["examples"]})' for row in r['rows']]
-    lines.append('| ' + ' | '.join(cells) + ' |')
-  return '\n'.join(lines)
+  rows = [[r['preset'], r['model'], str(r['seed']), f'{r["steps"]:,} ({r["stopped"]})',
+           str(r['curriculum_length']), f'{r["train_seconds"]:,.0f} s'] +
+          [tables.sequences_right(row) for row in r['rows']] for r in results]
+  return tables.markdown(header, rows, text_columns=2)
 
 
 def main(argv):

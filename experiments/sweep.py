@@ -36,7 +36,7 @@ from absl import app, flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, lock, memory, workdir as workdirs
+from neuralgpu import cli, lock, memory, tables, workdir as workdirs
 from neuralgpu.config import RUN_CONTROL, Config
 from neuralgpu.evaluate import floor_percent
 
@@ -319,7 +319,7 @@ def table(rows: list[dict]) -> str:
   lengths = sorted({int(n) for row in rows for n in row['accuracy']})
   header = (['configuration', 'solved / seeds', 'success rate', 'median time to solve'] +
             [f'length {n}: best / median' for n in lengths])
-  lines = ['| ' + ' | '.join(header) + ' |', '|---|' + '---:|' * (len(header) - 1)]
+  lines = []
   for row in rows:
     median = row['median_seconds_to_solve']
     unfinished = row['runs'] - row['finished']
@@ -331,8 +331,8 @@ def table(rows: list[dict]) -> str:
     cells += [f'{floor_percent(row["accuracy"][str(n)]["best"])} / '
               f'{floor_percent(row["accuracy"][str(n)]["median"])}'
               if str(n) in row['accuracy'] else '–' for n in lengths]
-    lines.append('| ' + ' | '.join(cells) + ' |')
-  return '\n'.join(lines)
+    lines.append(cells)
+  return tables.markdown(header, lines, text_columns=1)
 
 
 def main(argv):

@@ -8,7 +8,7 @@ matplotlib.use('Agg')  # files only, no display
 # pylint: disable=wrong-import-position
 from matplotlib import pyplot as plt
 
-from neuralgpu import faults
+from neuralgpu import faults, tables
 from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
 
@@ -19,19 +19,17 @@ def table(results: list[dict]) -> str:
   several = len(results) > 1
   header = (['model'] if several else []) + [
       'length', 'examples', 'symbol accuracy', 'sequence accuracy'] + suites
-  lines = ['| ' + ' | '.join(header) + ' |', '|' + '---:|' * len(header)]
+  rows = []
   for result in results:
     for row in result['lengths']:
       cells = ([result['name']] if several else []) + [
           str(row['length']), str(row['examples']), floor_percent(row['symbol_accuracy']),
-          f'{floor_percent(row["sequence_accuracy"])} ({row["sequences_correct"]}/'
-          f'{row["examples"]})']
+          tables.sequences_right(row)]
       cells += [f'{row["suites"][s]["sequences_correct"]}/{row["suites"][s]["examples"]}'
                 if s in row['suites'] else '' for s in suites]
-      lines.append('| ' + ' | '.join(cells) + ' |')
-  if suites:
-    lines.append('\nHard suites: sequences right of those in the suite.')
-  return '\n'.join(lines)
+      rows.append(cells)
+  text = tables.markdown(header, rows)
+  return text + '\n\nHard suites: sequences right of those in the suite.' if suites else text
 
 
 def plot(results: list[dict]):
