@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
 # pylint: disable=wrong-import-position
 import numpy as np
-from absl import app, flags, logging
+from absl import flags
 
 import tasks
 from experiments import presets
@@ -131,16 +131,7 @@ def show_examples(config: Config, count: int = 5) -> None:
     print(f'  {task.decode(x)}  ->  {task.decode(y)}')
 
 
-def main(argv):
-  with cli.faults_in_one_line('run.py'):
-    run(argv)
-
-
-def run(argv):
-  logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
-  if len(argv) > 1:
-    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
-         '(see --helpfull)')
+def main():
   if FLAGS.experiment == 'list':
     try:
       imports.load(FLAGS.imports)  # their presets are listed too
@@ -201,4 +192,4 @@ def run(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser('run.py', before=prepare_help))
+  cli.run('run.py', main, before=prepare_help)

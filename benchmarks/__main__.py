@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 # pylint: disable=wrong-import-position
-from absl import app, flags, logging
+from absl import flags
 
 from benchmarks import flops, report, setups
 from neuralgpu import cli
@@ -52,10 +52,7 @@ def ints(name: str) -> list[int]:
   return cli.int_list('benchmarks', name, FLAGS[name].value)
 
 
-def main(argv):
-  if len(argv) > 1:
-    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
-  logging.set_verbosity(logging.WARNING)
+def main():
   unknown = sorted(set(FLAGS.sections) - set(SECTIONS))
   if unknown:
     fail(f'--sections: unknown {", ".join(unknown)}; valid: {", ".join(SECTIONS)}')
@@ -149,4 +146,4 @@ def save(out: Path, results: dict) -> None:
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser('benchmarks'))
+  cli.run('benchmarks', main)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
 # pylint: disable=wrong-import-position
-from absl import app, flags, logging
+from absl import flags
 
 import tasks
 from experiments import presets
@@ -108,18 +108,14 @@ def table(results, lengths, times) -> str:
   return tables.markdown(header, rows, text_columns=2)
 
 
-def main(argv):
-  if len(argv) > 1:
-    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
-  logging.set_verbosity(logging.WARNING)  # checkpoint chatter drowns the progress lines
+def main():
   runs, lengths, times, root = plan()
   from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
   results = []
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
-    with cli.faults_in_one_line(PROGRAM):
-      trained = commands.train_only(config, workdir)
-      scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
+    trained = commands.train_only(config, workdir)
+    scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained, **scores,
                     'config': dataclasses.asdict(config)})
@@ -132,4 +128,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser(PROGRAM))
+  cli.run(PROGRAM, main)

@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from absl import app, flags
+from absl import flags
 
 from neuralgpu import cli
 from neuralgpu.report import plt
@@ -61,9 +61,7 @@ def figure(runs: dict, title: str):
   return fig
 
 
-def main(argv):
-  if len(argv) > 1:
-    cli.fail(PROGRAM, f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
+def main():
   runs = {}
   for item in FLAGS.runs:
     path, _, label = item.rpartition(':')
@@ -81,4 +79,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser(PROGRAM))
+  cli.run(PROGRAM, main)

@@ -32,7 +32,7 @@ import time
 from concurrent import futures
 from pathlib import Path
 
-from absl import app, flags
+from absl import flags
 
 import tasks
 from experiments import presets
@@ -335,9 +335,7 @@ def table(rows: list[dict]) -> str:
   return tables.markdown(header, lines, text_columns=1)
 
 
-def main(argv):
-  if len(argv) > 1:
-    fail(f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag')
+def main():
   root = Path(FLAGS.root or f'workdirs/sweep_{"_".join(FLAGS.experiment)}')
   try:
     if root.exists() and not root.is_dir():
@@ -388,4 +386,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-  app.run(main, flags_parser=cli.flags_parser(PROGRAM))
+  cli.run(PROGRAM, main)

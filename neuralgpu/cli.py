@@ -7,7 +7,7 @@ import signal
 import sys
 import tempfile
 
-from absl import flags
+from absl import app, flags, logging
 
 from neuralgpu import config, faults
 
@@ -61,6 +61,23 @@ def int_list(program: str, name: str, values, low: int = 0) -> list[int]:
     fail(program, f'--{name}={",".join(values)} is not valid; give comma-separated '
          f'integers >= {low}')
   return numbers
+
+
+def run(program: str, main, before=None) -> None:
+  """Runs main() as the command `program`: a bad flag or a stray argument refused in
+  one line (before(argv), if given, runs ahead of the flags' parse), absl's logging at
+  warnings (checkpoint chatter would drown the progress lines), and a fault ended in one
+  line (faults_in_one_line)."""
+
+  def checked(argv):
+    if len(argv) > 1:
+      fail(program, f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
+           '(see --helpfull)')
+    logging.set_verbosity(logging.WARNING)
+    with faults_in_one_line(program):
+      main()
+
+  app.run(checked, flags_parser=flags_parser(program, before))
 
 
 def flags_parser(program: str, before=None):
