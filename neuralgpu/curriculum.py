@@ -74,6 +74,31 @@ class Curriculum:
       return batches > 0 and total / batches < threshold
     return False
 
+  def advance(self, state, at_validation: bool = False) -> bool:
+    """Moves the curriculum on if it is due: to the next length, or once at max_length
+    to the next stage's first length (a task learned in stages); True if it moved."""
+    c = self.config
+    if not self.due(state, at_validation):
+      return False
+    if not self.at_longest(state):
+      state.curriculum_length.assign(self.task.lengths(int(state.curriculum_length) + 1,
+                                                       c.max_length)[0])
+    elif self.final_stage(state):
+      return False
+    else:  # the next stage starts its length curriculum over
+      state.stage.assign_add(1)
+      state.curriculum_length.assign(self.start_length())
+      print(f'  stage {int(state.stage) + 1} of {self.task.training_stages} of {c.task}',
+            flush=True)
+    self.forget(state)
+    return True
+
+  def at_longest(self, state) -> bool:
+    return int(state.curriculum_length) == self.lengths(self.config.max_length)[-1]
+
+  def final_stage(self, state) -> bool:
+    return int(state.stage) == self.task.training_stages - 1
+
   @staticmethod
   def forget(state) -> None:
     """A fresh count after an advance."""

@@ -214,24 +214,12 @@ class Trainer:
     return float(self.state.lr) * (0.5 ** (step / half_life) if half_life else 1.0)
 
   def maybe_advance_curriculum(self, at_validation: bool = False):
-    c, s = self.config, self.state
-    if not self.curriculum.due(s, at_validation):
+    s = self.state
+    if not self.curriculum.advance(s, at_validation):
       return
-    longest = self.curriculum.lengths(c.max_length)[-1]
-    if int(s.curriculum_length) < longest:
-      s.curriculum_length.assign(self.task.lengths(int(s.curriculum_length) + 1,
-                                                   c.max_length)[0])
-    elif self.final_stage():
-      return
-    else:  # the next stage starts its length curriculum over
-      s.stage.assign_add(1)
-      s.curriculum_length.assign(self.curriculum.start_length())
-      print(f'  stage {int(s.stage) + 1} of {self.task.training_stages} of {c.task}',
-            flush=True)
-    self.curriculum.forget(s)
-    s.best_loss.assign(math.inf)
+    s.best_loss.assign(math.inf)  # progress is measured at the new length
     s.stalls.assign(0)
-    if self.model.on_curriculum_advance(at_max_length=int(s.curriculum_length) == longest):
+    if self.model.on_curriculum_advance(at_max_length=self.curriculum.at_longest(s)):
       # E.g. merging relaxed weight sets costs accuracy for a while; measured against the
       # best before, that looked like a collapse and rolled back again and again.
       s.best_accuracy.assign(-1.0)
@@ -258,9 +246,6 @@ class Trainer:
     """The rate times lr_decay, not below lr × lr_floor."""
     c = self.config
     self.state.lr.assign(max(float(self.state.lr) * c.lr_decay, c.lr * c.lr_floor))
-
-  def final_stage(self) -> bool:
-    return int(self.state.stage) == self.task.training_stages - 1
 
   def beyond_length(self) -> int:
     return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
@@ -309,8 +294,8 @@ class Trainer:
     print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
         f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
         for n, k in shown.items()), flush=True)
-    perfect = (curriculum == c.max_length and self.final_stage() and target == 1.0
-               and beyond == 1.0)
+    perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
+               target == 1.0 and beyond == 1.0)
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
     return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)
 

@@ -250,7 +250,7 @@ def test_a_task_in_stages_runs_the_length_curriculum_once_per_stage(tmp_path):
   # Lengths 3, 5 in each of the three stages (binary, then base 4, then decimal added),
   # then nothing more to learn.
   assert seen == [(0, 5), (1, 3), (1, 5), (2, 3), (2, 5), (2, 5), (2, 5), (2, 5)]
-  assert trainer.final_stage()
+  assert trainer.curriculum.final_stage(trainer.state)
 
 
 def test_tracking_logs_test_accuracy_at_its_lengths_outside_training_time(tmp_path,
