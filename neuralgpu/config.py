@@ -3,6 +3,8 @@
 `Config` lists every setting with its default, help and valid range; run.py turns each
 field into an absl flag, presets (experiments/presets.py) override defaults, flags given
 on the command line override presets, and the result is saved as workdir/config.json.
+It is long because it is the table of every setting (about 60, each with its help and
+range); the code that acts on a setting lives where it acts, not here.
 """
 import dataclasses
 import json
@@ -13,8 +15,8 @@ import tasks
 from neuralgpu import faults, imports, model_registry
 
 # Settings a resumed run may change without being refused.
-RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every', 'track_lengths',
-               'track_every', 'track_examples', 'eval_lengths',
+RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',
+               'track_lengths', 'track_every', 'track_examples', 'eval_lengths',
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
 

@@ -4,12 +4,10 @@ The compiled step is in train_step.py, the state a resume restores in train_stat
 checkpoints in checkpoints.py, the metrics log in metrics_log.py."""
 import collections
 import contextlib
-import math
 import re
 import time
 from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 
 from neuralgpu import distribute, evaluate, faults, model_registry, models, optim, visualize
@@ -18,6 +16,7 @@ from neuralgpu.checkpoints import Checkpoints
 from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
 from neuralgpu.metrics_log import MetricsLog
+from neuralgpu.rate import RateSchedule
 from neuralgpu.train_state import RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED, TrainState
 from neuralgpu.train_step import TrainingStep
 
@@ -53,6 +52,7 @@ class Trainer:
     self.curriculum = Curriculum(config, self.task)
     self.data = TrainingData(config, self.task, self.curriculum)
     self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras))
+    self.rate = RateSchedule(config, self.state)
     self.saves = Checkpoints(self.workdir, self.model, self.state, self.optimizer,
                              self.metrics)
     self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
@@ -209,16 +209,13 @@ class Trainer:
     self.clock = now
 
   def learning_rate(self, step: int) -> float:
-    """The rate of the plateau schedule, times the exponential decay if there is one."""
-    half_life = self.config.lr_half_life
-    return float(self.state.lr) * (0.5 ** (step / half_life) if half_life else 1.0)
+    return self.rate.at(step)
 
   def maybe_advance_curriculum(self, at_validation: bool = False):
     s = self.state
     if not self.curriculum.advance(s, at_validation):
       return
-    s.best_loss.assign(math.inf)  # progress is measured at the new length
-    s.stalls.assign(0)
+    self.rate.new_length()
     if self.model.on_curriculum_advance(at_max_length=self.curriculum.at_longest(s)):
       # E.g. merging relaxed weight sets costs accuracy for a while; measured against the
       # best before, that looked like a collapse and rolled back again and again.
@@ -227,25 +224,15 @@ class Trainer:
 
   def end_window(self, step: int) -> None:
     """After every eval_every steps: the model adapts to the window's mean loss and
-    extras, and --lr_schedule=training_plateau decays the rate if the window two back
-    had a lower mean loss than both since (DNGPU_trainer.py, every display_step)."""
-    c, s = self.config, self.state
+    extras, and the rate schedule to its mean loss."""
+    s = self.state
     sums = s.window.numpy()
     if sums[-1] == 0:
       return
     means = dict(zip(('loss',) + tuple(self.model.extras), sums[:-1] / sums[-1]))
     self.model.after_window(means, self.learning_rate(step))
     s.window.assign(tf.zeros_like(s.window))
-    if c.lr_schedule == 'training_plateau':
-      losses = np.append(s.window_losses.numpy()[1:], means['loss'])
-      s.window_losses.assign(losses)
-      if min(losses[1:]) > losses[0]:
-        self.decay_rate()
-
-  def decay_rate(self) -> None:
-    """The rate times lr_decay, not below lr × lr_floor."""
-    c = self.config
-    self.state.lr.assign(max(float(self.state.lr) * c.lr_decay, c.lr * c.lr_floor))
+    self.rate.after_window(means['loss'])
 
   def beyond_length(self) -> int:
     return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
@@ -274,17 +261,8 @@ class Trainer:
       self.saves.save_best(step)
     else:
       s.since_best.assign_add(1)
-    # Progress is a new low of the loss on fixed validation examples. The training loss
-    # found new lows by noise alone, so the rate never came down (the model swung between
-    # 87% and 100% at length 41 for thousands of steps); validation accuracy stops at
-    # 100% of 64 examples while the model is still wrong on 4% of length-401 inputs, so
-    # the rate came down to nothing before the model was exact.
     loss = float(self.loss(*examples['curriculum']))
-    s.stalls.assign(0 if loss < float(s.best_loss) else int(s.stalls) + 1)
-    s.best_loss.assign(min(loss, float(s.best_loss)))
-    if c.lr_schedule == 'validation_plateau' and int(s.stalls) >= c.lr_patience:
-      self.decay_rate()
-      s.stalls.assign(0)
+    self.rate.after_validation(loss)
     record = {'step': step, 'curriculum_length': curriculum, 'lr': self.learning_rate(step),
               'validation/curriculum_loss': loss,
               **{f'validation/{k}_{m}': v[m] for k, v in results.items()
