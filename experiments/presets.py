@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from neuralgpu import imports
-from neuralgpu.config import RUN_CONTROL, Config, belongs_to
+from neuralgpu.config import RUN_CONTROL, Config, belongs_to, flag_text
 
 PRESETS: dict[str, Callable[[], dict]] = {}
 # The data of a task's presets: the baselines learn from the same data under the same
@@ -216,7 +216,7 @@ def default_workdir(name: str, given: dict) -> Path:
   run, in name order (settings a resume may change, like --max_steps, left out): runs
   of other settings do not collide, and the same command finds its own run again."""
   preset = {**dataclasses.asdict(Config()), **get(name)}
-  changed = [f'{setting}={str(value).lower() if isinstance(value, bool) else value}'
+  changed = [f'{setting}={flag_text(value)}'
              for setting, value in sorted(given.items())
              if setting not in RUN_CONTROL and value != preset[setting]]
   return Path('workdirs') / '_'.join([name] + [part.replace('/', '-') for part in changed])

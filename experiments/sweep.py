@@ -37,7 +37,7 @@ from absl import flags
 import tasks
 from experiments import presets
 from neuralgpu import cli, lock, memory, tables, workdir as workdirs
-from neuralgpu.config import RUN_CONTROL, Config
+from neuralgpu.config import RUN_CONTROL, Config, flag_text
 from neuralgpu.evaluate import floor_percent
 
 FLAGS = flags.FLAGS
@@ -141,7 +141,7 @@ class Run:
   def command(self) -> list[str]:
     return ([sys.executable, str(RUN_PY), f'--experiment={self.experiment}',
              f'--seed={self.seed}', f'--workdir={self.workdir}'] +
-            [f'--{k}={str(v).lower() if isinstance(v, bool) else v}'
+            [f'--{k}={flag_text(v)}'
              for k, v in self.overrides.items()])
 
   def result(self):

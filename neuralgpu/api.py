@@ -73,8 +73,9 @@ class TrainedRun:
     answers = [None] * len(texts)
     for length in sorted({len(ids) for ids in encoded}):
       rows = [i for i, ids in enumerate(encoded) if len(ids) == length]
-      for start in range(0, len(rows), evaluate.batch_size(self.config, length)):
-        chunk = rows[start:start + evaluate.batch_size(self.config, length)]
+      batch = evaluate.batch_size(self.config, length)
+      for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
         predicted = np.asarray(self.predict(np.stack([encoded[i] for i in chunk])))
         for i, ids in zip(chunk, predicted):
           answers[i] = self.task.decode(ids)

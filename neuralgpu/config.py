@@ -356,6 +356,11 @@ class Config:
             for name in self.differing(other, ignore)]
 
 
+def flag_text(value) -> str:
+  """A setting's value as a flag takes it: booleans as true and false."""
+  return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def belongs_to(name: str) -> str:
   """'is a setting of --model=ngpu' for a field that belongs to some models only."""
   models = {f.name: f.metadata['models'] for f in dataclasses.fields(Config)}[name]

@@ -1,7 +1,8 @@
 """The training loop: curriculum, relaxation, validation, checkpoints and summaries.
 
 The compiled step is in train_step.py, the state a resume restores in train_state.py,
-checkpoints in checkpoints.py, the metrics log in metrics_log.py."""
+checkpoints in checkpoints.py, the metrics log in metrics_log.py, the learning-rate
+schedule in rate.py."""
 import collections
 import contextlib
 import re

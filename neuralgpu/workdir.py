@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 
 from neuralgpu import lock, memory
-from neuralgpu.config import Config, RetiredSetting
+from neuralgpu.config import Config, RetiredSetting, flag_text
 
 
 def claim(workdir: Path, config: Config) -> None:
@@ -44,15 +44,11 @@ def check(workdir: Path, config: Config) -> None:
     saved = _read(config_path)
     differences = config.differences(saved)
     if differences:
-      same = ' '.join(f'--{name}={_flag_value(getattr(saved, name))}'
+      same = ' '.join(f'--{name}={flag_text(getattr(saved, name))}'
                       for name in config.differing(saved))
       raise ValueError(f'--workdir={workdir} holds a run with other settings: '
                        f'{"; ".join(differences)}. To resume it, give {same}; to train '
                        'these settings, give a new --workdir')
-
-
-def _flag_value(value) -> str:
-  return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def load_config(workdir: Path) -> Config:
