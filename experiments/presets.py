@@ -104,12 +104,13 @@ def mul_bases() -> dict:
   return dict(task='mul_bases', relax_sets=6)
 
 
-BASELINE_FORMS = {'': 'read_write', '_seq2seq': 'seq2seq'}
+# A baseline preset's name ends in a suffix that gives its --rnn_form.
+BASELINE_FORM_OF_SUFFIX = {'': 'read_write', '_seq2seq': 'seq2seq'}
 BASELINE_TIMES = {'badd': '420-871 s', 'bmul': '482-758 s'}
 
 
 def _baseline(task: str, model: str, suffix: str) -> Callable[[], dict]:
-  form = BASELINE_FORMS[suffix]
+  form = BASELINE_FORM_OF_SUFFIX[suffix]
   name = f'{task}_{model}{suffix}'
 
   def settings() -> dict:
@@ -128,7 +129,7 @@ def _baseline(task: str, model: str, suffix: str) -> Callable[[], dict]:
 
 for _task in ('badd', 'bmul'):
   for _model in ('lstm', 'gru'):
-    for _suffix in BASELINE_FORMS:
+    for _suffix in BASELINE_FORM_OF_SUFFIX:
       preset(_baseline(_task, _model, _suffix))
 
 
@@ -198,11 +199,16 @@ def config(name: str, given: dict | None = None) -> Config:
     given['imports'] = imports.absolute(given['imports'])
   values = {**dataclasses.asdict(Config()), **get(name), **given}
   try:
-    made = Config(**values)
+    # Each value first: a --model that does not exist is named as such, not as the
+    # model the preset's settings do not belong to.
+    made = Config(**values).validate_values()
   except TypeError:
-    unknown = sorted(set(given) - {f.name for f in dataclasses.fields(Config)})
-    raise ValueError(f'unknown setting {unknown[0]!r}; the settings are the fields of '
-                     'neuralgpu.config.Config (python run.py --helpfull)') from None
+    known = {f.name for f in dataclasses.fields(Config)}
+    unknown = sorted(set(given) - known)
+    where = '' if unknown else f' in --experiment={name}'  # a user's preset, misspelt
+    unknown = unknown or sorted(set(get(name)) - known)
+    raise ValueError(f'unknown setting {unknown[0]!r}{where}; the settings are the fields '
+                     'of neuralgpu.config.Config (python run.py --helpfull)') from None
   from_preset = [setting for setting in made.foreign_settings() if setting not in given]
   if from_preset:
     raise ValueError(f'--experiment={name} sets --{from_preset[0]}, which '

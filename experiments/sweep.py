@@ -12,9 +12,9 @@ ROOT/LABEL_seedS (ROOT: workdirs/sweep_EXPERIMENTS), trained and then tested at 
 training length and ten times it. Running the same command again skips finished runs and
 resumes interrupted ones from their last checkpoint. The summary (ROOT/summary.md and
 summary.json) gives per configuration the success rate over seeds, solved meaning every
-test sequence right at the training length and at least 99 percent right at ten times it; the
-median training time to the checkpoint that solved; the best and median sequence accuracy
-per length.
+test sequence right at the training length and at least 99 percent right at ten times it
+(neuralgpu.evaluate.solved, the rule the trainer stops by too); the median training time
+to the checkpoint that solved; the best and median sequence accuracy per length.
 
 Ray runs each `run.py` as a task of --threads CPUs; on a cluster every node needs this
 checkout and ROOT at the same path (a shared file system).
@@ -38,7 +38,7 @@ import tasks
 from experiments import presets
 from neuralgpu import cli, lock, memory, tables, workdir as workdirs
 from neuralgpu.config import RUN_CONTROL, Config, flag_text
-from neuralgpu.evaluate import floor_percent
+from neuralgpu.evaluate import SOLVED_FAR_ACCURACY, floor_percent, solved
 
 FLAGS = flags.FLAGS
 flags.DEFINE_list('experiment', ['badd'], 'Presets to sweep, comma-separated, each '
@@ -68,7 +68,6 @@ flags.DEFINE_string('root', None, 'Where the runs and the summary go (default: '
 
 PROGRAM = 'experiments.sweep'
 RUN_PY = Path(__file__).resolve().parent.parent / 'run.py'
-SOLVED_FAR_ACCURACY = 0.99  # at ten times the training length
 BUDGETS = ('max_steps', 'max_hours')  # the settings of run control a grid may vary
 # Given once for every run; not in a run's name, and a change makes no run train again.
 COMMON = ('track_lengths', 'track_every', 'imports')
@@ -276,8 +275,7 @@ def run_outcome(run: Run, status) -> dict:
     return {**outcome, 'finished': False, 'solved': False}
   accuracy = {row['length']: row['sequence_accuracy'] for row in result['lengths']}
   near, far = lengths_of(run.config)
-  solved = accuracy[near] == 1.0 and accuracy[far] >= SOLVED_FAR_ACCURACY
-  return {**outcome, 'finished': True, 'solved': solved,
+  return {**outcome, 'finished': True, 'solved': solved(accuracy[near], accuracy[far]),
           'checkpoint_step': result['checkpoint_step'],
           'seconds_to_checkpoint': seconds_at(run.workdir, result['checkpoint_step']),
           'accuracy': {str(n): a for n, a in accuracy.items()}}
@@ -370,8 +368,8 @@ def main():
   wall = time.time() - start
   near, far = lengths_of(runs[0].config)
   text = (f'`{",".join(FLAGS.experiment)}`, seeds {FLAGS.seeds}: solved = every test '
-          f'sequence right at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right at ten '
-          f'times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
+          f'sequence right at the training length and at least {SOLVED_FAR_ACCURACY:.0%} right '
+          f'at ten times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
           f'per length). This invocation: {len(todo)} runs in {wall:,.0f} s of wall '
           f'time.\n\n{table(rows)}\n')
   (root / 'summary.md').write_text(text)

@@ -19,7 +19,7 @@ def start_training(config, workdir: Path) -> Trainer:
   writes there."""
   lock.hold(workdir)
   trainer = Trainer(config, workdir)
-  resumed_at = trainer.resume()
+  resumed_at = trainer.saves.resume()
   if resumed_at:
     print(f'resuming {workdir} at step {resumed_at}, curriculum length '
           f'{int(trainer.state.curriculum_length)}', flush=True)

@@ -227,20 +227,9 @@ class Config:
   eval_examples: int = setting(128, 'Held-out examples per length in that report.', low=1)
 
   def validate(self) -> 'Config':
-    """Raises ValueError naming the first setting out of range and its valid range."""
-    for field in dataclasses.fields(self):
-      value, meta = getattr(self, field.name), field.metadata
-      if field.type in ('int', int) and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValueError(f'--{field.name} must be an integer, got {value!r}')
-      if field.type in ('float', float) and not (
-          isinstance(value, (int, float)) and math.isfinite(value)):
-        raise ValueError(f'--{field.name} must be a finite number, got {value!r}')
-      if meta['choices'] and value not in meta['choices']:
-        raise ValueError(f'--{field.name}={value} is not valid; valid: '
-                         f'{", ".join(meta["choices"])}')
-      if not _in_range(value, meta):
-        raise ValueError(f'--{field.name}={value} is out of range; valid: '
-                         f'{_describe_range(meta)}')
+    """Raises ValueError naming the first setting out of range and its valid range, or
+    the first that does not go with the others."""
+    self.validate_values()
     foreign = self.foreign_settings()
     if foreign:
       raise ValueError(f'--{foreign[0]} {belongs_to(foreign[0])}, not of --model={self.model}')
@@ -267,6 +256,24 @@ class Config:
       self.bin_lengths()
     self.lengths_to_report()
     self.lengths_to_track()
+    return self
+
+  def validate_values(self) -> 'Config':
+    """Raises ValueError naming the first setting of the wrong type, not among its
+    choices or out of range, with what is valid; each setting alone."""
+    for field in dataclasses.fields(self):
+      value, meta = getattr(self, field.name), field.metadata
+      if field.type in ('int', int) and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError(f'--{field.name} must be an integer, got {value!r}')
+      if field.type in ('float', float) and not (
+          isinstance(value, (int, float)) and math.isfinite(value)):
+        raise ValueError(f'--{field.name} must be a finite number, got {value!r}')
+      if meta['choices'] and value not in meta['choices']:
+        raise ValueError(f'--{field.name}={value} is not valid; valid: '
+                         f'{", ".join(meta["choices"])}')
+      if not _in_range(value, meta):
+        raise ValueError(f'--{field.name}={value} is out of range; valid: '
+                         f'{_describe_range(meta)}')
     return self
 
   def get_task(self) -> tasks.Task:

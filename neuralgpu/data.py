@@ -53,9 +53,9 @@ class TrainingData:
       targets = self.task.targets(inputs)
     if not hard:
       return inputs, targets
-    hard_inputs = self.task.random_hard_inputs(rng, hard, length)
-    return (np.concatenate([inputs, hard_inputs]),
-            np.concatenate([targets, self.task.targets(hard_inputs)]))
+    hard_rows = self.task.random_hard_training_inputs(rng, hard, length)
+    return (np.concatenate([inputs, hard_rows]),
+            np.concatenate([targets, self.task.targets(hard_rows)]))
 
   # --- bins ----------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ class TrainingData:
           rng, 1, n, stage)[0], first_row=0)
     lengths = [int(rng.choice(self.own_lengths(b))) for _ in range(hard)]
     self.fill(inputs, targets, lengths,
-              lambda n: self.task.random_hard_inputs(rng, 1, n)[0], first_row=count - hard)
+              lambda n: self.task.random_hard_training_inputs(rng, 1, n)[0], first_row=count - hard)
     return inputs, targets
 
   def fill(self, inputs, targets, lengths, draw, first_row: int):

@@ -20,6 +20,14 @@ MAX_BATCH = 64
 # examples of length 401 (seconds on 2 cores) so that progress shows every few seconds.
 MAX_BATCH_WORK = 64 * 401**2
 FAILURES_SHOWN = 3
+# Solved: every held-out sequence right at the training length and at least this share
+# at ten times it. The one rule of the trainer's stop, the sweep and the benchmarks.
+SOLVED_FAR_ACCURACY = 0.99
+
+
+def solved(near_accuracy: float, far_accuracy: float) -> bool:
+  """Sequence accuracies at the training length and at ten times it."""
+  return near_accuracy == 1.0 and far_accuracy >= SOLVED_FAR_ACCURACY
 
 
 def held_out(task, length: int, count: int, split: str = 'test', seed: int = 0):
@@ -86,7 +94,7 @@ def evaluate_lengths(predict, task, config, lengths, count: int, progress: bool 
   """Per length: accuracy on `count` test examples, a few failures decoded, and (unless
   suites is False) the accuracy on each of the task's hard-input suites."""
   sets = {length: {'random': held_out(task, length, count),
-                   **(task.hard_inputs(length) if suites else {})}
+                   **(task.eval_suites(length) if suites else {})}
           for length in lengths}
   meter = Progress(sum(len(x) * length**2 for length, named in sets.items()
                        for x, _ in named.values())) if progress else None

@@ -1,37 +1,25 @@
-"""The training loop: curriculum, relaxation, validation, checkpoints and summaries.
-
-The compiled step is in train_step.py, the state a resume restores in train_state.py,
-checkpoints in checkpoints.py, the metrics log in metrics_log.py, the learning-rate
-schedule in rate.py."""
-import collections
+"""The training loop and what it does on the verdicts of the parts it drives: the
+compiled step (train_step.py), the curriculum (curriculum.py), validation and the
+solved rule (validation.py), checkpoints (checkpoints.py), the state a resume restores
+(train_state.py), the learning-rate schedule (rate.py), what to do on a NaN or a collapse
+(recovery.py) and the metrics log (metrics_log.py)."""
 import contextlib
-import re
 import time
 from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import distribute, evaluate, faults, model_registry, models, optim, visualize
+from neuralgpu import distribute, faults, models, optim
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
 from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
 from neuralgpu.metrics_log import MetricsLog
 from neuralgpu.rate import RateSchedule
+from neuralgpu.recovery import Recovery
 from neuralgpu.train_state import RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED, TrainState
 from neuralgpu.train_step import TrainingStep
-
-VALIDATION_EXAMPLES = 64
-PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
-# Stop only after this many validations in a row get every sequence right, and then
-# every one at ten times the longest training length: one perfect validation of 64
-# examples let through a model still wrong on 13% of length-401 inputs.
-SOLVED_STREAK = 3
-# Updates with a NaN or Inf loss or gradient are skipped; this many in a row go back to
-# the latest checkpoint with a lower rate, and going back to one checkpoint more than
-# NONFINITE_RETURNS times ends the run.
-NONFINITE_LIMIT = 3
-NONFINITE_RETURNS = 3
+from neuralgpu.validation import SOLVED_STREAK, Validation, Verdict
 
 
 class Trainer:
@@ -58,26 +46,10 @@ class Trainer:
                              self.metrics)
     self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
     self.train_step = self.step_function.compiled
-    ids = tf.TensorSpec([None, None], tf.int32)
-    self.predict = models.predictor(self.model)
-    self.draws_state = model_registry.get(config.model).draws_state
-    self.loss = tf.function(self._loss, input_signature=[ids, ids])
+    self.validation = Validation(config, self.task, self.model, self.curriculum,
+                                 self.state, self.saves, self.rate, self.write)
+    self.recovery = Recovery(config, self.state, self.saves, self.rate, self.write)
     self.clock = time.time()  # training time is counted from here to each count_time()
-    self.nonfinite = 0  # updates skipped in a row
-    self.returns = collections.Counter()  # steps gone back to for NaN or Inf
-
-  def resume(self) -> int:
-    return self.saves.resume()
-
-  def restore(self, best=False) -> int:
-    return self.saves.restore(best)
-
-  def save(self, step: int) -> None:
-    self.saves.save(step)
-
-  def _loss(self, inputs, targets):
-    # Teacher-forced for models that take targets: the loss of the answer as trained.
-    return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
   def train(self) -> int:
     """Trains until max_steps or max_hours, until solved at max_length or until early
@@ -88,7 +60,7 @@ class Trainer:
     faults.Interrupted; a failed write raises faults.WriteFailed naming the checkpoint
     that is intact."""
     c, s = self.config, self.state
-    step = self.resume()
+    step = self.saves.resume()
     workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
@@ -100,7 +72,7 @@ class Trainer:
         if not self.saves.latest.checkpoints:
           if c.track_lengths:
             self.track(step)
-          self.save(step)  # a NaN before the first validation has somewhere to go back to
+          self.saves.save(step)  # a NaN before the first validation can go back here
         while (step < c.max_steps and not self.out_of_time(step) and
                int(s.finished) == RUNNING and not signals):
           stepped_from = step
@@ -111,14 +83,14 @@ class Trainer:
           if step % c.log_every == 0 or step == c.max_steps:
             self.log(step, metrics, steps_run / (time.time() - start_time))
           if step % c.probe_every == 0:
-            self.probe(step)
+            self.validation.probe(step, self.metrics.writer)
           if c.track_lengths and step % c.track_every == 0:
             self.track(step)  # before the checkpoint, so that a resume keeps its record
           if step % c.eval_every == 0 or step == c.max_steps:
             step = self.validate_and_save(step)
         if signals:
           self.count_time()
-          self.save(step)
+          self.saves.save(step)
           raise faults.Interrupted(signals[0], step)
         if self.out_of_time(step):
           print(f'stopped at step {step}: --max_hours={c.max_hours:g} of training time '
@@ -143,37 +115,13 @@ class Trainer:
         optim.gradient_noise_std(c.grad_noise, step)).items()}
     step = int(s.step.assign_add(1))
     if metrics['skipped']:
-      return self.skip_update(step, metrics), metrics
-    self.nonfinite = 0
+      return self.recovery.update_skipped(step, metrics), metrics
+    self.recovery.update_applied()
     s.window.assign_add([metrics['loss']] + [metrics[k] for k in self.model.extras] + [1.0])
     if length is not None:
       self.curriculum.record(s, length, 1 - metrics['sequence_accuracy'])
       self.maybe_advance_curriculum()
     return step, metrics
-
-  def skip_update(self, step: int, metrics: dict) -> int:
-    """Logs a skipped update; NONFINITE_LIMIT in a row go back to the latest checkpoint
-    with a lower rate. Returns the step training goes on from."""
-    self.nonfinite += 1
-    print(f'  step {step}: loss {metrics["loss"]}, gradient norm {metrics["grad_norm"]}; '
-          f'update skipped ({self.nonfinite} in a row)', flush=True)
-    self.write({'step': step, 'skipped_update': 1.0, 'train/loss': metrics['loss'],
-                'train/grad_norm': metrics['grad_norm']})
-    if self.nonfinite < NONFINITE_LIMIT:
-      return step
-    self.nonfinite = 0
-    back_to = self.go_back(best=False)
-    self.returns[back_to] += 1
-    if self.returns[back_to] > NONFINITE_RETURNS:
-      raise faults.Diverged(
-          f'the loss or gradient stayed NaN or Inf after going back to step {back_to} '
-          f'{NONFINITE_RETURNS} times, each with a lower learning rate; try a lower --lr '
-          'or --max_grad_norm, or another --seed')
-    print(f'  {NONFINITE_LIMIT} updates in a row skipped; back to step {back_to} with '
-          f'learning rate {self.learning_rate(back_to):.2g}', flush=True)
-    self.write({'step': step, 'nonfinite_back_to': back_to,
-                'lr': self.learning_rate(back_to)})
-    return back_to
 
   def validate_and_save(self, step: int) -> int:
     """Validates, decides whether the run is finished and saves a checkpoint; returns
@@ -186,11 +134,11 @@ class Trainer:
     stop_early = 0 < c.early_stopping <= int(s.since_best)
     s.finished.assign(SOLVED if solved else STOPPED_EARLY if stop_early else RUNNING)
     self.count_time()
-    self.save(step)
+    self.saves.save(step)
     if solved:
       print(f'solved at step {step}: every validation sequence right at lengths '
-            f'{c.max_length} and {self.beyond_length()} {SOLVED_STREAK} times in a '
-            f'row, then at length {self.config.far_length()}', flush=True)
+            f'{c.max_length} and {self.validation.beyond_length()} {SOLVED_STREAK} times '
+            f'in a row, then at length {c.far_length()}', flush=True)
     elif stop_early:
       print(f'stopped early at step {step}: no new best checkpoint in '
             f'{c.early_stopping} validations', flush=True)
@@ -235,121 +183,19 @@ class Trainer:
     s.window.assign(tf.zeros_like(s.window))
     self.rate.after_window(means['loss'])
 
-  def beyond_length(self) -> int:
-    return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
-
   def validate(self, step: int) -> bool:
-    """Validation accuracies, best checkpoint, learning-rate plateau; True if solved."""
-    c, s = self.config, self.state
-    curriculum = int(s.curriculum_length)
-    lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
-    examples = {name: evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                        split='validation')
-                for name, length in lengths.items()}
-    results = {name: evaluate.accuracy(self.predict, *examples[name]) for name in lengths}
-    target = results['max']['sequence_accuracy']
-    # A collapse from a model right at least half the time; below that, accuracy at
-    # max_length swings widely while the curriculum is still short.
-    if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
-      self.roll_back(step, target)
-      return False
-    beyond = results['beyond']['sequence_accuracy']
-    # Ties at max_length go to the model that generalizes further, then to the later one.
-    if (target, beyond) >= (float(s.best_accuracy), float(s.best_beyond_accuracy)):
-      s.best_accuracy.assign(target)
-      s.best_beyond_accuracy.assign(beyond)
-      s.since_best.assign(0)
-      self.saves.save_best(step)
-    else:
-      s.since_best.assign_add(1)
-    loss = float(self.loss(*examples['curriculum']))
-    self.rate.after_validation(loss)
-    record = {'step': step, 'curriculum_length': curriculum, 'lr': self.learning_rate(step),
-              'validation/curriculum_loss': loss,
-              **{f'validation/{k}_{m}': v[m] for k, v in results.items()
-                 for m in ('symbol_accuracy', 'sequence_accuracy')}}
-    self.write(record)
-    shown = {n: k for k, n in lengths.items()}  # once when the curriculum is at max_length
-    print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
-        f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
-        for n, k in shown.items()), flush=True)
-    perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
-               target == 1.0 and beyond == 1.0)
-    s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
-    return int(s.solved_streak) >= SOLVED_STREAK and self.generalizes_far(step)
-
-  def probe(self, step: int) -> None:
-    """Logs a quick look at generalization (2 and 10 times the curriculum length) and,
-    for the Neural GPU, pictures of the state through the steps on a validation example."""
-    curriculum = int(self.state.curriculum_length)
-    record = {'step': step}
-    for times in (2, 10):
-      length = self.task.scaled_length(curriculum, times)
-      inputs, targets = evaluate.held_out(self.task, length, PROBE_EXAMPLES, 'validation')
-      result = evaluate.accuracy(self.predict, inputs, targets)
-      record.update({f'probe/{times}x_{m}': result[m]
-                     for m in ('symbol_accuracy', 'sequence_accuracy')})
-    self.write(record)
-    if not self.draws_state:
-      return
-    example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
-    with faults.writing('TensorBoard summaries'), self.metrics.writer.as_default(step=step):
-      for name, panel in visualize.panels(self.model, example).items():
-        tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
-        tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
+    """Validates; a collapse goes back to the best checkpoint. True if solved."""
+    verdict = self.validation.validate(step)
+    if verdict == Verdict.COLLAPSED:
+      self.recovery.roll_back_collapse(step, self.validation.last_accuracy)
+    return verdict == Verdict.SOLVED
 
   def track(self, step: int) -> None:
-    """Symbol and sequence accuracy on the test examples at --track_lengths, logged for
-    learning curves; the time it takes is not training time."""
-    c = self.config
+    """Logs the tracked accuracies; the time they take is not training time."""
     self.count_time()
-    record = {'step': step}
-    for length in c.lengths_to_track():
-      inputs, targets = evaluate.held_out(self.task, length, c.track_examples)
-      result = evaluate.accuracy(self.predict, inputs, targets,
-                                 evaluate.batch_size(c, length))
-      record[f'track/symbols_{length}'] = result['symbol_accuracy']
-      record[f'track/sequences_{length}'] = result['sequence_accuracy']
+    record = self.validation.tracked(step)
     self.clock = time.time()
     self.write(record)
-
-  def generalizes_far(self, step: int) -> bool:
-    """The last check before stopping, too slow to run at every validation."""
-    length = self.config.far_length()
-    inputs, targets = evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                        split='validation')
-    accuracy = evaluate.accuracy(self.predict, inputs, targets)['sequence_accuracy']
-    self.write({'step': step, 'validation/far_sequence_accuracy': accuracy})
-    print(f'  validation at step {step}: sequence accuracy '
-          f'{evaluate.floor_percent(accuracy)} at length {length}', flush=True)
-    if accuracy < 1.0:
-      self.state.solved_streak.assign(0)
-    return accuracy == 1.0
-
-  def roll_back(self, step: int, accuracy: float) -> None:
-    """A diverged run goes back to its best checkpoint with a lower learning rate.
-
-    Long-length Neural GPU training can blow up (a gradient spike, then every sequence
-    wrong); decaying the rate on a plateau would take many validations to notice.
-    """
-    best = float(self.state.best_accuracy)
-    self.go_back(best=True)
-    print(f'  step {step}: validation sequence accuracy {evaluate.floor_percent(accuracy)} '
-          f'fell below half the best ({evaluate.floor_percent(best)}); back to step '
-          f'{int(self.state.step)} with learning rate '
-          f'{self.learning_rate(int(self.state.step)):.2g}', flush=True)
-    self.write({'step': step, 'rolled_back_to': int(self.state.step),
-                'lr': self.learning_rate(int(self.state.step))})
-
-  def go_back(self, best: bool) -> int:
-    """Restores the best or latest checkpoint, keeping the time spent, with a rate lower
-    than the one that failed, not the one saved with the checkpoint: the data stream
-    replays by step, so the saved rate would fail the same way again. Returns its step."""
-    lr, seconds = float(self.state.lr), float(self.state.seconds)
-    step = self.restore(best=best)
-    self.state.seconds.assign(seconds)
-    self.state.lr.assign(min(lr, float(self.state.lr)) * self.config.lr_decay)
-    return step
 
   def log(self, step, metrics, rate):
     s = self.state

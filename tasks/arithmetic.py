@@ -13,7 +13,7 @@ the tests' Python-int oracle stays an independent check.
 """
 import numpy as np
 
-from tasks import hard_inputs
+from tasks import structured_operands
 from tasks.base import PAD, PAD_SYMBOL, Task
 
 DIGITS = '0123456789'
@@ -63,14 +63,14 @@ class ArithmeticTask(Task):
     digits = rng.integers(0, self.base, size=(batch_size, 2, k), dtype=np.int32)
     return self.layout(digits[:, 0], digits[:, 1])
 
-  def random_hard_inputs(self, rng, batch_size, length):
+  def random_hard_training_inputs(self, rng, batch_size, length):
     """carry_chains: see random_carry_chain_inputs. structured: the kinds of the
-    evaluation suites (hard_inputs.structured_pair), and for addition half of the rows
+    evaluation suites (structured_operands.structured_pair), and for addition half of the rows
     from random_carry_chain_inputs."""
     if not self.structured:
       return self.random_carry_chain_inputs(rng, batch_size, length)
     k = (length - 1) // 2
-    pairs = [hard_inputs.structured_pair(rng, k, self.base) for _ in range(batch_size)]
+    pairs = [structured_operands.structured_pair(rng, k, self.base) for _ in range(batch_size)]
     inputs = self.layout(np.array([a for a, _ in pairs], np.int32).reshape(-1, k),
                          np.array([b for _, b in pairs], np.int32).reshape(-1, k))
     if self.op == '+':
@@ -149,11 +149,11 @@ class ArithmeticTask(Task):
       b[i, :len(y)] = y
     return a, b
 
-  def hard_inputs(self, length):
+  def eval_suites(self, length):
     self.check_length(length)
     k = (length - 1) // 2
     suites = {}
-    for suite, pairs in hard_inputs.arithmetic_suites(k, self.base).items():
+    for suite, pairs in structured_operands.arithmetic_suites(k, self.base).items():
       inputs = self.layout(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
       suites[suite] = (inputs, self.targets(inputs))
     return suites

@@ -54,8 +54,8 @@ class Task(abc.ABC):
   def decode(self, ids) -> str:
     """ids (inputs, targets or predictions) -> text as a person writes it."""
 
-  def random_hard_inputs(self, rng: np.random.Generator, batch_size: int,
-                         length: int) -> np.ndarray:
+  def random_hard_training_inputs(self, rng: np.random.Generator, batch_size: int,
+                                  length: int) -> np.ndarray:
     """Random inputs biased toward cases learners get wrong, mixed into training by
     --hard_fraction; uniform (random_inputs) unless a task knows its hard cases."""
     return self.random_inputs(rng, batch_size, length)
@@ -90,8 +90,9 @@ class Task(abc.ABC):
     """text in the layout the task samples (and a model is trained on); unchanged here."""
     return text
 
-  def hard_inputs(self, length: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Named suites of hand-picked (inputs, targets) at `length`; none by default."""
+  def eval_suites(self, length: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Named evaluation suites of hand-picked (inputs, targets) at `length` (--mode=eval
+    reports each); none by default."""
     self.check_length(length)
     return {}
 

@@ -13,7 +13,7 @@ model is judged on.
 import numpy as np
 
 from tasks.arithmetic import DIGITS, ArithmeticTask
-from tasks.base import PAD, PAD_SYMBOL, Task
+from tasks.base import PAD_SYMBOL, Task
 
 
 class MixedBases(Task):
@@ -78,9 +78,9 @@ class MixedBases(Task):
       targets[row] = self.parts[index].targets(self._to_part(index, ids)[None])[0]
     return targets
 
-  def hard_inputs(self, length):
+  def eval_suites(self, length):
     return {suite: (self._from_part(-1, inputs), targets)
-            for suite, (inputs, targets) in self.parts[-1].hard_inputs(length).items()}
+            for suite, (inputs, targets) in self.parts[-1].eval_suites(length).items()}
 
   def encode(self, text):
     index = self._index_of_text(text)

@@ -3,17 +3,15 @@ the task's notation; evaluation; a SavedModel that answers like the checkpoint."
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from experiments import presets
 from neuralgpu import api
+from support import ROOT
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope='module')

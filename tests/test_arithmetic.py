@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import tasks
-from tasks import hard_inputs
+from tasks import structured_operands
 
 ARITHMETIC = ['badd', 'qadd', 'add', 'bmul', 'qmul', 'mul']
 # (length, batch): 12,000 random examples per task, from 1-digit to 100-digit operands.
@@ -48,13 +48,13 @@ def test_random_operands_cover_all_digits_and_leading_zeros(name):
 
 @pytest.mark.parametrize('name', ARITHMETIC)
 @pytest.mark.parametrize('length', [3, 5, 41, 2001])
-def test_hard_inputs_match_integer_arithmetic(name, length):
+def test_eval_suites_match_integer_arithmetic(name, length):
   task = tasks.get(name)
-  suites = task.hard_inputs(length)
+  suites = task.eval_suites(length)
   short = {'short_operands'} if length > 3 else set()  # 1-digit operands are not short
   assert set(suites) == {'carry_chain', 'all_maximal', 'leading_zeros', 'zero_operand',
                          'sparse', 'same_operand'} | short
-  np.testing.assert_array_equal(task.hard_inputs(length)['sparse'][0], suites['sparse'][0])
+  np.testing.assert_array_equal(task.eval_suites(length)['sparse'][0], suites['sparse'][0])
   for inputs, targets in suites.values():
     assert inputs.shape == targets.shape and inputs.shape[1] == length
     assert len({row.tobytes() for row in inputs}) == len(inputs), 'duplicate picks'
@@ -62,12 +62,12 @@ def test_hard_inputs_match_integer_arithmetic(name, length):
 
 
 @pytest.mark.parametrize('name', ARITHMETIC)
-def test_hard_inputs_are_the_documented_operands(name):
+def test_eval_suites_are_the_documented_operands(name):
   task = tasks.get(name)
   top, op, k = task.digits[-1], task.op, 6
   two = '10' if task.base == 2 else '2'
   texts = {suite: {task.decode(row) for row in inputs}
-           for suite, (inputs, _) in task.hard_inputs(2 * k + 1).items()}
+           for suite, (inputs, _) in task.eval_suites(2 * k + 1).items()}
   assert f'0{top * (k - 1)}{op}00000{task.digits[1]}' in texts['carry_chain']
   assert f'{top * k}{op}{top * k}' in texts['all_maximal']
   assert f'{two:0>6}{op}{two:0>6}' in texts['leading_zeros']
@@ -85,7 +85,7 @@ def operands(task, inputs):
 def test_the_structured_suites_hold_what_their_names_say(name):
   task, k = tasks.get(name), 100
   suites = {suite: operands(task, inputs)
-            for suite, (inputs, _) in task.hard_inputs(2 * k + 1).items()}
+            for suite, (inputs, _) in task.eval_suites(2 * k + 1).items()}
   nonzero = [sum(d != '0' for d in x) for pair in suites['sparse'] for x in pair]
   assert len(suites['sparse']) == 8 and max(nonzero) <= 3 and min(nonzero) >= 1
   assert all(a == b for a, b in suites['same_operand']) and len(suites['same_operand']) == 6
@@ -98,7 +98,7 @@ def test_the_structured_suites_hold_what_their_names_say(name):
   top = task.digits[-1]
   starts = {(x.count(top), len(x) - len(x.rstrip('0')))
             for pair in suites['carry_chain'] for x in pair if x.count(top) > 1}
-  for n in hard_inputs.chain_lengths(k)[1:-1]:
+  for n in structured_operands.chain_lengths(k)[1:-1]:
     assert {s for m, s in starts if m == n} == {0, (k - n) // 2, k - n}, n
 
 
@@ -140,7 +140,7 @@ def longest_propagate_runs(task, inputs):
 def test_hard_random_additions_hold_long_carry_chains(name):
   task = tasks.get(name)
   rng = np.random.default_rng(7)
-  hard = task.random_hard_inputs(rng, 400, 201)
+  hard = task.random_hard_training_inputs(rng, 400, 201)
   uniform = task.random_inputs(rng, 400, 201)
   np.testing.assert_array_equal(task.targets(hard), oracle_targets(task, hard))
   # Runs are drawn uniformly up to k = 100 digits; uniform digits rarely exceed ~10.
@@ -153,7 +153,7 @@ def test_hard_random_carry_chains_carry_half_the_time(name):
   """A sampler that always put a carry before the run taught a model that long runs
   carry; the chain must not give its answer away."""
   task = tasks.get(name)
-  inputs = task.random_hard_inputs(np.random.default_rng(11), 400, 81)
+  inputs = task.random_hard_training_inputs(np.random.default_rng(11), 400, 81)
   k = 40
   carried = []
   for row in inputs:
@@ -181,16 +181,16 @@ def base_int(little_endian_digits, base):
 
 def test_hard_random_multiplications_are_uniform_samples():
   task = tasks.get('bmul')
-  hard = task.random_hard_inputs(np.random.default_rng(3), 50, 21)
+  hard = task.random_hard_training_inputs(np.random.default_rng(3), 50, 21)
   np.testing.assert_array_equal(hard, task.random_inputs(np.random.default_rng(3), 50, 21))
 
 
 @pytest.mark.parametrize('k', [1, 3, 20, 1000])
 def test_carry_chain_suite_holds_a_chain_of_each_tested_length(k):
   task = tasks.get('badd')
-  inputs, _ = task.hard_inputs(2 * k + 1)['carry_chain']
+  inputs, _ = task.eval_suites(2 * k + 1)['carry_chain']
   first_operands = {task.decode(row).split('+')[0] for row in inputs}
-  lengths = hard_inputs.chain_lengths(k)
+  lengths = structured_operands.chain_lengths(k)
   assert lengths[:8] == list(range(1, min(k, 8) + 1)) and lengths[-1] == k
   assert all(b == min(2 * a, k) for a, b in zip(lengths[7:], lengths[8:]))
   for n in lengths:  # n ones plus 1: a carry through n digits
@@ -231,17 +231,17 @@ def test_only_arithmetic_tasks_have_zero_filled_targets():
 
 @pytest.mark.parametrize('name', ARITHMETIC)
 @pytest.mark.parametrize('length', [3, 41])
-def test_structured_hard_inputs_match_integer_arithmetic(name, length):
+def test_structured_training_inputs_match_integer_arithmetic(name, length):
   task = tasks.get(name).with_hard_sampler('structured')
-  inputs = task.random_hard_inputs(np.random.default_rng(2), 300, length)
+  inputs = task.random_hard_training_inputs(np.random.default_rng(2), 300, length)
   assert inputs.shape == (300, length) and inputs.dtype == np.int32
   np.testing.assert_array_equal(task.targets(inputs), oracle_targets(task, inputs))
 
 
 @pytest.mark.parametrize('name', ['badd', 'bmul'])
-def test_structured_hard_inputs_draw_every_kind_of_the_suites(name):
+def test_structured_training_inputs_draw_every_kind_of_the_suites(name):
   task, k = tasks.get(name).with_hard_sampler('structured'), 20
-  pairs = operands(task, task.random_hard_inputs(np.random.default_rng(4), 2000, 2 * k + 1))
+  pairs = operands(task, task.random_hard_training_inputs(np.random.default_rng(4), 2000, 2 * k + 1))
   top, zeros = task.digits[-1], '0' * k
 
   def chain(x, y):  # x: top digits from the digit where y holds its only 1
@@ -259,7 +259,7 @@ def test_structured_hard_inputs_draw_every_kind_of_the_suites(name):
   share = 0.5 if task.op == '+' else 1.0  # addition: half are carry_chains rows
   for kind, count in kinds.items():
     assert count >= 0.6 * share * 2000 / 5, (kind, count)  # each kind drawn 1 in 5
-  assert tasks.get(name).random_hard_inputs is not task.random_hard_inputs
+  assert tasks.get(name).random_hard_training_inputs is not task.random_hard_training_inputs
 
 
 def test_hard_samplers_other_than_the_tasks_own_are_refused_in_one_line():

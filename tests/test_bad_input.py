@@ -11,6 +11,9 @@ What this file guarantees, case by case:
   refusal is the one `run.py: error:` line, and the last.
 - In the Python API: a ValueError (or a subclass) whose message is one line naming the
   bad value and what is valid; nothing on disk changes.
+- Settings are refused where they are built (presets.config; the sweep's parse_seeds,
+  parse_grid and plan), checked here in-process: the commands print the same message
+  after `PROGRAM: error: `, as a few cases kept end to end show.
 
 Workdirs are copies of two tiny runs trained once per module ({run}: 8 maps; {foreign}
 holds the checkpoints of the 6-map run under the 8-map run's config.json).
@@ -26,13 +29,11 @@ import numpy as np
 import pytest
 
 import tasks
-from experiments import sweep
+from experiments import presets, sweep
 from neuralgpu import distribute, faults, workdir as workdirs
 from neuralgpu.config import Config
+from support import ROOT
 
-pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
 PROGRAMS = {'run.py': [str(ROOT / 'run.py')], 'experiments.sweep': ['-m', 'experiments.sweep']}
 TINY_RUN = ['--experiment=smoke', '--max_steps=4', '--eval_every=2']
 DAMAGED = ('{missing}', '{truncated}', '{foreign}')  # refused only after TensorFlow starts
@@ -194,20 +195,9 @@ DAMAGES = [('{missing}', ['checkpoint', 'missing']),
 
 CLI_CASES = [
     # run.py: settings, alone or with the preset, that no run can take.
-    case((*TRAIN, '--task=nosuch'), ['--task', 'nosuch', 'badd', 'sort']),
     case((*TRAIN, '--height=0'), ['--height=0', '>= 1']),
-    case((*TRAIN, '--maps=0'), ['--maps=0', '>= 1']),
-    case((*TRAIN, '--cutoff=0.9'), ['--cutoff=0.9', '>= 1.0']),
-    case((*TRAIN, '--dropout=1.0'), ['--dropout=1.0', '>= 0.0 and < 1.0']),
-    case((*TRAIN, '--dropout=-0.1'), ['--dropout=-0.1']),
-    case((*TRAIN, '--hard_fraction=1.5'), ['--hard_fraction=1.5', '>= 0.0 and <= 1.0']),
-    case((*TRAIN, '--model=lstm9'), ['--model=lstm9', 'ngpu']),
     case((*TRAIN, '--experiment=nosuch'), ['nosuch', 'smoke']),
-    case((*TRAIN, '--min_length=4', '--max_length=4'), ['--min_length=4', 'badd']),
-    case((*TRAIN, '--max_length=2'), ['--max_length=2', '--min_length=3']),
-    case((*TRAIN, '--eval_lengths=41,40'), ['--eval_lengths', '40']),
     case((*TRAIN, '--eval_lengths=4x'), ['--eval_lengths', '4x']),
-    case((*TRAIN, '--task=sort', '--eval_lengths=0'), ['--eval_lengths', 'sort', '>= 1']),
     case((*TRAIN, '--maps=abc'), ['--maps', 'abc']),
     case((*TRAIN, '--lr=fast'), ['--lr', 'fast', 'float']),
     case((*TRAIN, '--jit=maybe'), ['--jit', 'maybe', 'boolean']),
@@ -222,28 +212,7 @@ CLI_CASES = [
     case((*TRAIN, '--model=lstm'), ['--experiment=smoke', '--maps', '--model=ngpu',
                                     'badd_lstm']),
     case((*TRAIN, '--units=64'), ['--units', '--model=lstm', 'not of --model=ngpu']),
-    case((*TRAIN, '--experiment=badd_gru', '--cutoff=1.5'),
-         ['--cutoff', '--model=ngpu', '--model=gru']),
-    case((*TRAIN, '--experiment=badd_lstm', '--bidirectional'),
-         ['--bidirectional', '--rnn_form=seq2seq']),
-    case((*TRAIN, '--experiment=badd_gru', '--rnn_form=attention'), ['--rnn_form', 'seq2seq']),
     case((*TRAIN, '--strategy=multiworker'), ['--strategy=multiworker', 'TF_CONFIG']),
-    case((*TRAIN, '--saturation_weight=0.1'), ['--saturation_weight', '--model=dngpu',
-                                               'not of --model=ngpu']),
-    case((*TRAIN, '--experiment=bmul_dngpu', '--cutoff=1.5'),
-         ['--cutoff', '--model=ngpu', 'not of --model=dngpu']),
-    case((*TRAIN, '--optimizer=sgd'), ['--optimizer=sgd', 'adam, adamax']),
-    case((*TRAIN, '--curriculum=sometimes'), ['--curriculum=sometimes', 'exact, mixed, none']),
-    case((*TRAIN, '--batching=bins'), ['--batching=bins', '--curriculum=none']),
-    case((*TRAIN, '--batching=bins', '--curriculum=none', '--bins=5,8'),
-         ['--bins=5,8', 'ending at --max_length=9']),
-    case((*TRAIN, '--batching=bins', '--curriculum=none', '--bins=3,4,9'),
-         ['--bins=3,4,9', 'bin 4 holds no length', 'badd']),
-    case((*TRAIN, '--task=copy', '--target_form=zero_filled'),
-         ['--target_form', 'copy', 'arithmetic tasks']),
-    case((*TRAIN, '--task=sort', '--hard_sampler=structured'),
-         ['--hard_sampler', 'sort', 'arithmetic tasks']),
-    case((*TRAIN, '--hard_sampler=sparse'), ['--hard_sampler=sparse', 'carry_chains, structured']),
     # run.py: workdirs it cannot train in.
     case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
     case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),
@@ -277,20 +246,7 @@ CLI_CASES = [
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--seeds=3-1'), ['--seeds=3-1', 'LOW-HIGH']),
-    case((*SWEEP, '--seeds=a'), ['--seeds=a', '0-9']),
-    case((*SWEEP, '--seeds=-2'), ['--seeds=-2', '>= 0']),
-    case((*SWEEP, '--seeds='), ['--seeds=', '0-9']),
-    case((*SWEEP, '--seeds=0-1,x'), ['--seeds=0-1,x', '0-9']),
-    case((*SWEEP, '--grid=lr'), ['--grid=lr', 'SETTING=V1,V2']),
-    case((*SWEEP, '--grid=lr='), ['--grid=lr=', 'SETTING=V1,V2']),
-    case((*SWEEP, '--grid=colour=1,2'), ["'colour'", 'not a hyperparameter', 'lr', 'maps']),
-    case((*SWEEP, '--grid=eval_examples=3'), ["'eval_examples'", 'not a hyperparameter']),
-    case((*SWEEP, '--grid=seed=1,2'), ['--seeds']),
-    case((*SWEEP, '--grid=maps=4,x'), ['maps=x', 'int']),
     case((*SWEEP, '--grid=maps=0'), ['--maps=0', '>= 1']),
-    case((*SWEEP, '--grid=task=nosuch'), ['nosuch', 'badd', 'sort']),
-    case((*SWEEP, '--grid=roll_back=maybe'), ['roll_back=maybe', 'true or false']),
-    case((*SWEEP, '--grid=lr=0.1', '--grid=lr=0.2'), ['lr twice']),
     case((*SWEEP, '--parallel=0'), ['--parallel', 'positive integer']),
     case((*SWEEP, '--threads=0'), ['--threads', 'positive integer']),
     case((*SWEEP, '--backend=spark'), ['--backend', 'local', 'ray']),
@@ -304,6 +260,7 @@ CLI_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('program, args, must_mention', CLI_CASES)
 def test_bad_command_lines_stop_in_one_line_and_change_nothing(scene, program, args,
                                                                must_mention):
@@ -341,15 +298,91 @@ def changed_config(scene):
   return dataclasses.replace(workdirs.load_config(scene['run']), maps=9)
 
 
+CHEAP_PATHS = {'new', 'file', 'empty'}  # made without training a run
+
+
 def api(call, must_mention, id, needs=(), error=ValueError):  # pylint: disable=redefined-builtin
   """call(scene) must raise `error` naming each of must_mention; needs: the scene's
-  paths made before the call."""
-  return pytest.param(call, must_mention, needs, error, id=id)
+  paths made before the call (a case that needs a trained run is slow)."""
+  trained = set(needs) - CHEAP_PATHS
+  return pytest.param(call, must_mention, needs, error, id=id,
+                      marks=[pytest.mark.slow] if trained else [])
+
+
+def settings(name, **given):
+  """presets.config: what run.py, the sweep and the API build a run's settings with, and
+  refuse them by (run.py prints the message after `run.py: error: `; a few such cases
+  stay end to end above)."""
+  return lambda s: presets.config(name, given)
+
+
+def sweep_plan(seeds='0', grid=()):
+  """The sweep's reading of --seeds and --grid and its plan, as its main() calls them."""
+  return lambda s: sweep.plan(['smoke'], sweep.parse_seeds(seeds), sweep.parse_grid(grid),
+                              s['new'])
 
 
 BADD = tasks.get('badd')
 RNG = np.random.default_rng(0)
+SETTING_CASES = [
+    api(settings('smoke', task='nosuch'), ['--task', 'nosuch', 'badd', 'sort'], 'task'),
+    api(settings('smoke', maps=0), ['--maps=0', '>= 1'], 'maps=0'),
+    api(settings('smoke', cutoff=0.9), ['--cutoff=0.9', '>= 1.0'], 'cutoff=0.9'),
+    api(settings('smoke', dropout=1.0), ['--dropout=1.0', '>= 0.0 and < 1.0'], 'dropout=1'),
+    api(settings('smoke', dropout=-0.1), ['--dropout=-0.1'], 'dropout<0'),
+    api(settings('smoke', hard_fraction=1.5), ['--hard_fraction=1.5', '>= 0.0 and <= 1.0'],
+        'hard_fraction'),
+    api(settings('smoke', model='lstm9'), ['--model=lstm9', 'ngpu, dngpu, lstm, gru'],
+        'model before the preset'),
+    api(settings('smoke', min_length=4, max_length=4), ['--min_length=4', 'badd'], 'lengths'),
+    api(settings('smoke', max_length=2), ['--max_length=2', '--min_length=3'], 'max_length'),
+    api(settings('smoke', eval_lengths='41,40'), ['--eval_lengths', '40'], 'eval_lengths'),
+    api(settings('smoke', task='sort', eval_lengths='0'), ['--eval_lengths', 'sort', '>= 1'],
+        'eval_lengths of sort'),
+    api(settings('badd_gru', cutoff=1.5), ['--cutoff', '--model=ngpu', '--model=gru'],
+        'cutoff of a baseline'),
+    api(settings('badd_lstm', bidirectional=True), ['--bidirectional', '--rnn_form=seq2seq'],
+        'bidirectional read_write'),
+    api(settings('badd_gru', rnn_form='attention'), ['--rnn_form', 'seq2seq'], 'rnn_form'),
+    api(settings('smoke', saturation_weight=0.1),
+        ['--saturation_weight', '--model=dngpu', 'not of --model=ngpu'], 'dngpu setting'),
+    api(settings('bmul_dngpu', cutoff=1.5), ['--cutoff', '--model=ngpu', 'not of --model=dngpu'],
+        'ngpu setting of dngpu'),
+    api(settings('smoke', optimizer='sgd'), ['--optimizer=sgd', 'adam, adamax'], 'optimizer'),
+    api(settings('smoke', curriculum='sometimes'),
+        ['--curriculum=sometimes', 'exact, mixed, none'], 'curriculum'),
+    api(settings('smoke', batching='bins'), ['--batching=bins', '--curriculum=none'],
+        'bins with a curriculum'),
+    api(settings('smoke', batching='bins', curriculum='none', bins='5,8'),
+        ['--bins=5,8', 'ending at --max_length=9'], 'bins end'),
+    api(settings('smoke', batching='bins', curriculum='none', bins='3,4,9'),
+        ['--bins=3,4,9', 'bin 4 holds no length', 'badd'], 'empty bin'),
+    api(settings('smoke', task='copy', target_form='zero_filled'),
+        ['--target_form', 'copy', 'arithmetic tasks'], 'target_form'),
+    api(settings('smoke', task='sort', hard_sampler='structured'),
+        ['--hard_sampler', 'sort', 'arithmetic tasks'], 'hard_sampler of sort'),
+    api(settings('smoke', hard_sampler='sparse'), ['--hard_sampler=sparse',
+                                                   'carry_chains, structured'], 'hard_sampler'),
+    api(sweep_plan(seeds='a'), ['--seeds=a', '0-9'], 'seeds=a', needs=['new']),
+    api(sweep_plan(seeds='-2'), ['--seeds=-2', '>= 0'], 'seeds<0', needs=['new']),
+    api(sweep_plan(seeds=''), ['--seeds=', '0-9'], 'seeds empty', needs=['new']),
+    api(sweep_plan(seeds='0-1,x'), ['--seeds=0-1,x', '0-9'], 'seeds x', needs=['new']),
+    api(sweep_plan(grid=['lr']), ['--grid=lr', 'SETTING=V1,V2'], 'grid lr', needs=['new']),
+    api(sweep_plan(grid=['lr=']), ['--grid=lr=', 'SETTING=V1,V2'], 'grid lr=', needs=['new']),
+    api(sweep_plan(grid=['colour=1,2']), ["'colour'", 'not a hyperparameter', 'lr', 'maps'],
+        'grid colour', needs=['new']),
+    api(sweep_plan(grid=['eval_examples=3']), ["'eval_examples'", 'not a hyperparameter'],
+        'grid eval_examples', needs=['new']),
+    api(sweep_plan(grid=['seed=1,2']), ['--seeds'], 'grid seed', needs=['new']),
+    api(sweep_plan(grid=['maps=4,x']), ['maps=x', 'int'], 'grid maps=x', needs=['new']),
+    api(sweep_plan(grid=['task=nosuch']), ['nosuch', 'badd', 'sort'], 'grid task',
+        needs=['new']),
+    api(sweep_plan(grid=['roll_back=maybe']), ['roll_back=maybe', 'true or false'],
+        'grid roll_back', needs=['new']),
+    api(sweep_plan(grid=['lr=0.1', 'lr=0.2']), ['lr twice'], 'grid lr twice', needs=['new']),
+]
 API_CASES = [
+    *SETTING_CASES,
     api(lambda s: tasks.get('nosuch'), ["'nosuch'", 'badd', 'sort'], 'tasks.get'),
     api(lambda s: tasks.register(BADD), ["'badd'", 'already registered', 'another name'],
         'tasks.register twice'),

@@ -168,8 +168,10 @@ def test_settings_of_another_model_are_refused(settings, message):
 
 
 def test_shared_settings_serve_every_model():
+  shared = dict(layers=3, dropout=0.2, lr_half_life=100, early_stopping=5)
   for model in ('ngpu', 'lstm', 'gru'):
-    Config(model=model, layers=3, dropout=0.2, lr_half_life=100, early_stopping=5).validate()
+    config = Config(model=model, **shared).validate()  # refused would raise ValueError
+    assert {k: getattr(config, k) for k in shared} == shared
 
 
 def test_evaluation_batches_of_baselines_fit_the_memory_budget():

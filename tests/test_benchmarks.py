@@ -3,7 +3,6 @@ operation count is the one the reference figures use."""
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,10 +10,9 @@ import pytest
 from benchmarks import flops, measure, report
 from benchmarks.setups import REFERENCE, TINY
 from neuralgpu.config import Config
+from support import ROOT
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_operation_count_gives_the_reference_codes_114_gflops_at_length_41():

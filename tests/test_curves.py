@@ -2,11 +2,9 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 from experiments import curves
-
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT
 
 
 def test_curves_of_two_runs_by_step_and_by_time(tmp_path):

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-5
 RUN = ['--experiment=smoke', '--max_steps=30', '--log_every=1', '--dropout=0']
 ONE_THREAD = {'TF_NUM_INTRAOP_THREADS': '1', 'TF_NUM_INTEROP_THREADS': '1'}

@@ -9,6 +9,7 @@ import tensorflow as tf
 from neuralgpu import optim, visualize
 from neuralgpu.config import Config
 from neuralgpu.models.dngpu import DNGPU, hard_sigmoid, hard_tanh, saturation, shift_thirds
+from support import assert_dropout_in_training_only
 
 SMALL = Config(model='dngpu', maps=7, layers=1, dropout=0.0).validate()
 
@@ -116,15 +117,7 @@ def test_initial_weights_follow_the_reference_initializers():
 
 
 def test_dropout_hits_the_input_and_the_candidate_in_training_only():
-  config = dataclasses.replace(SMALL, dropout=0.5)
-  model = DNGPU(config, vocab_size=4)
-  x = tf.constant(np.ones((2, 9)), tf.int32)
-  seed_a, seed_b = tf.constant([1, 2]), tf.constant([1, 3])
-  train_a = model(x, training=True, seed=seed_a)[0].numpy()
-  assert np.array_equal(train_a, model(x, training=True, seed=seed_a)[0].numpy())
-  assert not np.array_equal(train_a, model(x, training=True, seed=seed_b)[0].numpy())
-  clean = DNGPU(dataclasses.replace(config, dropout=0.0), vocab_size=4)
-  np.testing.assert_array_equal(model(x)[0].numpy(), clean(x)[0].numpy())
+  assert_dropout_in_training_only(DNGPU, dataclasses.replace(SMALL, dropout=0.5))
   # Not scaled by length (unlike ngpu's): at length 81 half the input is dropped, the rest
   # doubled, as tf.nn.dropout(keep_prob=0.5) does.
   kept = tf.nn.experimental.stateless_dropout(tf.ones([81, 48]), 0.5, seed=[0, 1]).numpy()

@@ -14,6 +14,12 @@ def test_an_error_only_in_the_padding_makes_the_sequence_wrong():
                     'sequences_correct': 1}
 
 
+def test_solved_is_every_sequence_right_near_and_99_percent_far():
+  assert evaluate.solved(1.0, 1.0) and evaluate.solved(1.0, 0.99)
+  assert not evaluate.solved(1.0, 0.989)  # 1 wrong in 64, the trainer's far check
+  assert not evaluate.solved(127 / 128, 1.0)
+
+
 def test_failures_are_decoded_wrong_answers_only():
   task = tasks.get('badd')
   inputs = np.stack([task.encode('01+01'), task.encode('11+01')])
@@ -36,7 +42,7 @@ def test_evaluation_uses_the_same_examples_whatever_the_model():
   assert [r['length'] for r in rows] == [9, 41]
   assert all(r['sequence_accuracy'] == 1.0 and r['failures'] == [] for r in rows)
   assert rows[1]['suites']['carry_chain']['sequences_correct'] == len(
-      task.hard_inputs(41)['carry_chain'][0])
+      task.eval_suites(41)['carry_chain'][0])
   first = np.concatenate([c for c in calls if c.shape[1] == 41])
   calls.clear()
   evaluate.evaluate_lengths(predict, task, config, [41], 5)

@@ -1,6 +1,7 @@
 """Faults a run survives: signals, SIGKILL at any moment, damaged checkpoints, NaN or Inf
 losses, a full disk; and op determinism, which lets these tests demand exact equality:
 an interrupted run's metrics must equal an uninterrupted one's, tolerance 0."""
+import dataclasses
 import json
 import random
 import resource
@@ -15,17 +16,16 @@ import pytest
 import tensorflow as tf
 
 from neuralgpu import faults
-from neuralgpu.config import Config
-from neuralgpu.train import NONFINITE_LIMIT, NONFINITE_RETURNS, Trainer
+from neuralgpu.recovery import NONFINITE_LIMIT, NONFINITE_RETURNS
+from neuralgpu.train import Trainer
+from support import ROOT, TINY as TINY_RUN
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 # Short, with a checkpoint every 4 steps and a record of every step.
 RUN = ['--experiment=smoke', '--deterministic', '--max_steps=40', '--eval_every=4',
        '--log_every=1', '--probe_every=8', '--eval_examples=8']
-TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
-              log_every=1, max_steps=10)
+TINY = dataclasses.replace(TINY_RUN, log_every=1)  # a record of every step
 
 
 def command(workdir, *flags):
@@ -64,7 +64,9 @@ def test_the_same_seed_and_settings_give_the_same_losses_step_for_step(straight,
   assert result.returncode == 0, result.stderr
   assert records(tmp_path / 'again') == straight
   losses = [r['train/loss'] for r in straight if 'train/loss' in r]
-  assert len(losses) == 40 and len(set(losses)) > 30  # it did learn, step by step
+  # It learns: the last ten losses average 45% of the first ten (measured; 60% leaves
+  # room for another CPU's arithmetic).
+  assert len(losses) == 40 and np.mean(losses[-10:]) < 0.6 * np.mean(losses[:10])
 
 
 def start_and_wait(workdir, step):
@@ -165,10 +167,10 @@ def test_a_damaged_latest_checkpoint_gives_way_to_the_one_before(tmp_path, capsy
   data = tmp_path / 'checkpoints' / 'ckpt-10.data-00000-of-00001'
   data.write_bytes(data.read_bytes()[:100])
   trainer = Trainer(TINY, tmp_path)
-  assert trainer.resume() == 5
+  assert trainer.saves.resume() == 5
   assert 'ckpt-10: checkpoint cannot be read' in capsys.readouterr().out
   assert trainer.train() == 10  # and writes ckpt-10 anew
-  assert Trainer(TINY, tmp_path).resume() == 10
+  assert Trainer(TINY, tmp_path).saves.resume() == 10
 
 
 def poison(trainer, from_step, times):
@@ -226,7 +228,7 @@ def test_nan_losses_that_return_after_every_going_back_end_the_run(tmp_path):
   with pytest.raises(faults.Diverged, match='going back to step 5 3 times'):
     trainer.train()
   assert NONFINITE_RETURNS == 3
-  assert Trainer(TINY, tmp_path).resume() == 5  # the checkpoint is intact
+  assert Trainer(TINY, tmp_path).saves.resume() == 5  # the checkpoint is intact
 
 
 def test_a_full_disk_ends_in_one_line_with_the_checkpoints_intact(tmp_path):

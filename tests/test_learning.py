@@ -13,6 +13,7 @@ on 2 cores shared with another job. Over seeds 0, 1 and 2 every one of the 24 ru
 least 98.4% of the 512 held-out sequences right (19 of them 100%); the test asks for 95%.
 """
 import dataclasses
+import json
 
 import pytest
 
@@ -37,10 +38,16 @@ SHORT_SEQUENCES = dict(units=64, min_length=1, max_length=5, max_steps=2000, lr_
 def test_badd_gets_every_held_out_sequence_right(tmp_path):
   trainer = Trainer(SHORT_BADD.validate(), tmp_path)
   trainer.train()
-  trainer.restore(best=True)
+  # The margin: every validation sequence at length 11 was right first at step 800 of
+  # the 2,400 (seed 0, 2026-11-30); the test allows 1,200, and 512 test examples later.
+  records = [json.loads(line) for line in (tmp_path / 'metrics.jsonl').open()]
+  first_right = min(r['step'] for r in records
+                    if r.get('validation/max_sequence_accuracy') == 1.0)
+  assert first_right <= SHORT_BADD.max_steps // 2
+  trainer.saves.restore(best=True)
   # 512 of the 1,024 possible inputs of length 11, from the test split.
   inputs, targets = evaluate.held_out(tasks.get('badd'), 11, 512)
-  result = evaluate.accuracy(trainer.predict, inputs, targets)
+  result = evaluate.accuracy(trainer.validation.predict, inputs, targets)
   assert result['sequence_accuracy'] == 1.0, result
 
 
@@ -49,7 +56,7 @@ def test_the_dngpu_recipe_learns_addition_on_held_out_sequences(tmp_path):
   trainer = Trainer(config, tmp_path)
   trainer.train()  # ends with the weights of the best checkpoint
   inputs, targets = evaluate.held_out(tasks.get('badd'), 11, 512)
-  result = evaluate.accuracy(trainer.predict, inputs, targets)
+  result = evaluate.accuracy(trainer.validation.predict, inputs, targets)
   assert result['sequence_accuracy'] >= 0.99, result
 
 
@@ -62,5 +69,5 @@ def test_baselines_learn_copy_and_reverse_at_short_lengths(tmp_path, model, form
   trainer.train()  # ends with the weights of the best checkpoint
   # Half of the 1,024 possible inputs of length 5, from the test split.
   inputs, targets = evaluate.held_out(tasks.get(task), 5, 512)
-  result = evaluate.accuracy(trainer.predict, inputs, targets)
+  result = evaluate.accuracy(trainer.validation.predict, inputs, targets)
   assert result['sequence_accuracy'] >= 0.95, result

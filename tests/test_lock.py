@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 # A process that holds the lock of a directory until it is killed.
 HOLDER = ('import sys, time\nfrom neuralgpu import lock\nlock.hold(sys.argv[1])\n'
           'print("held", flush=True)\ntime.sleep(600)')

@@ -4,19 +4,16 @@ checkpoints intact."""
 import dataclasses
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from neuralgpu import cli, memory
-from neuralgpu.config import Config
 from neuralgpu.train import Trainer
+from support import ROOT, TINY as TINY_RUN
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
-              log_every=100, max_steps=20)
+TINY = dataclasses.replace(TINY_RUN, log_every=100, max_steps=20)
 
 
 @pytest.mark.parametrize('args, lowered', [
@@ -76,4 +73,4 @@ def test_memory_run_out_in_training_ends_in_one_line_with_the_checkpoint_intact(
   assert stop.value.code == 1
   line, = capsys.readouterr().err.strip().splitlines()
   assert line.startswith('run.py: error: ran out of memory; the checkpoints') and 'intact' in line
-  assert Trainer(TINY.validate(), tmp_path).resume() == 5
+  assert Trainer(TINY.validate(), tmp_path).saves.resume() == 5

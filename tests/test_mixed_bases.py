@@ -41,7 +41,7 @@ def test_sample_and_hard_suites_are_decimal_the_task_judged():
   inputs, targets = TASK.sample(np.random.default_rng(2), 50, 11)
   assert all('*' in TASK.decode(row) for row in inputs)
   check_products(inputs, targets)
-  for inputs, targets in TASK.hard_inputs(11).values():
+  for inputs, targets in TASK.eval_suites(11).values():
     assert all('*' in TASK.decode(row) for row in inputs)
     check_products(inputs, targets)
   assert TASK.training_stages == 3 and tasks.get('mul').training_stages == 1

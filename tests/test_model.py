@@ -10,6 +10,7 @@ from neuralgpu.config import Config
 from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
 from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
+from support import assert_dropout_in_training_only
 from test_arithmetic import longest_propagate_runs
 
 SMALL = Config(maps=8, height=2, layers=1)
@@ -66,14 +67,7 @@ def test_gate_cutoff_is_the_clipped_scaled_sigmoid():
 
 def test_recurrent_dropout_in_training_only_with_length_scaled_rate():
   config = dataclasses.replace(SMALL, dropout=0.3)
-  model = NeuralGPU(config, vocab_size=4)
-  x = tf.constant(np.ones((2, 9)), tf.int32)
-  seed_a, seed_b = tf.constant([1, 2]), tf.constant([1, 3])
-  train_a = model(x, training=True, seed=seed_a)[0].numpy()
-  assert np.array_equal(train_a, model(x, training=True, seed=seed_a)[0].numpy())
-  assert not np.array_equal(train_a, model(x, training=True, seed=seed_b)[0].numpy())
-  clean = NeuralGPU(dataclasses.replace(config, dropout=0.0), vocab_size=4)
-  np.testing.assert_array_equal(model(x)[0].numpy(), clean(x)[0].numpy())
+  assert_dropout_in_training_only(NeuralGPU, config)
   assert float(dropout_rate(config, 9)) == pytest.approx(0.3)
   assert float(dropout_rate(config, 36)) == pytest.approx(0.3 * 3 / 6)
 

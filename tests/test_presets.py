@@ -3,14 +3,12 @@ import dataclasses
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from experiments import presets
 from neuralgpu.config import Config
-
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT
 
 
 @pytest.mark.parametrize('name', sorted(presets.PRESETS))
@@ -23,6 +21,14 @@ def test_every_preset_builds_a_valid_config_and_gives_its_command(name):
   command = 'python run.py' + ('' if name == 'badd' else f' --experiment={name}')
   assert command in doc, doc
   assert re.search(r'\d s\b|\d seconds|hours', doc), f'{name}: no runtime in {doc}'
+
+
+def test_an_unknown_setting_is_named_whether_given_or_in_a_users_preset(monkeypatch):
+  with pytest.raises(ValueError, match="unknown setting 'colour'; the settings"):
+    presets.config('smoke', {'colour': 1})
+  monkeypatch.setitem(presets.PRESETS, 'mine', lambda: dict(task='badd', mpas=8))
+  with pytest.raises(ValueError, match="unknown setting 'mpas' in --experiment=mine"):
+    presets.config('mine', {'maps': 8})
 
 
 def test_the_presets_the_papers_call_for_are_there():

@@ -2,14 +2,13 @@
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tasks
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / 'README.md').read_text()
 
 

@@ -2,9 +2,7 @@
 bad input are in test_bad_input.py)."""
 import subprocess
 import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from support import ROOT
 
 
 def run(*args):

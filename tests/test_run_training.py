@@ -6,15 +6,14 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 import tasks
+from support import ROOT
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ['--experiment=smoke']
 
 
@@ -73,7 +72,7 @@ def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   once = evaluation(workdir / 'eval')
   assert [row['length'] for row in once['lengths']] == [9, 17, 81]
   assert once['checkpoint_step'] > 0 and once['seed'] == 0 and once['task'] == 'badd'
-  assert set(once['lengths'][2]['suites']) == set(tasks.get('badd').hard_inputs(81))
+  assert set(once['lengths'][2]['suites']) == set(tasks.get('badd').eval_suites(81))
   assert '| 17 | 8 |' in (workdir / 'eval' / 'table.md').read_text()
   assert (workdir / 'eval' / 'generalization.png').stat().st_size > 0
   assert run(*args).returncode == 0

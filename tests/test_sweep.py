@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import ROOT
 
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def sweep(*args, env=None):

@@ -10,13 +10,13 @@ import tensorflow as tf
 from neuralgpu import evaluate
 from neuralgpu.config import Config
 from neuralgpu.curriculum import CURRICULUM_WINDOW
-from neuralgpu.train import SOLVED_STREAK, Trainer
+from neuralgpu.train import Trainer
 from neuralgpu.train_state import STOPPED_EARLY
+from neuralgpu.validation import SOLVED_STREAK
+from support import TINY
 
 pytestmark = pytest.mark.slow
 
-TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
-              log_every=5, max_steps=10)
 
 
 def record_errors(trainer, error):
@@ -79,7 +79,7 @@ def wrong_beyond(task, length):
 def test_learning_rate_decays_after_patience_validations_without_a_lower_loss(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, lr_patience=2, lr_decay=0.5), tmp_path)
   losses = iter([1.0, 1.0, 1.0, 0.5, 0.6, 0.5, 0.4])
-  trainer.loss = lambda inputs, targets: next(losses)  # validation loss, in that order
+  trainer.validation.loss = lambda inputs, targets: next(losses)  # validation loss, in that order
   trainer.validate(1)  # the first validation is progress
   trainer.validate(2)
   assert float(trainer.state.lr) == pytest.approx(TINY.lr)
@@ -96,13 +96,13 @@ def test_learning_rate_decays_after_patience_validations_without_a_lower_loss(tm
 
 def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_path):
   trainer = Trainer(TINY, tmp_path)
-  beyond = trainer.beyond_length()
-  trainer.predict = trainer.task.targets
+  beyond = trainer.validation.beyond_length()
+  trainer.validation.predict = trainer.task.targets
   trainer.validate(5)
-  trainer.predict = wrong_beyond(trainer.task, beyond)  # as right at max_length only
+  trainer.validation.predict = wrong_beyond(trainer.task, beyond)  # as right at max_length only
   trainer.validate(10)
   assert trainer.saves.best.latest_checkpoint.endswith('ckpt-5')
-  trainer.predict = trainer.task.targets
+  trainer.validation.predict = trainer.task.targets
   trainer.validate(15)  # a tie in both: the later model
   assert trainer.saves.best.latest_checkpoint.endswith('ckpt-15')
 
@@ -151,7 +151,7 @@ def test_no_roll_back_from_a_model_that_was_never_right_half_the_time(tmp_path):
   trainer.state.best_accuracy.assign(0.4)  # max_length accuracy while the curriculum is short
   trainer.saves.best.save(7)
   trainer.state.step.assign(9)
-  trainer.predict = wrong_beyond(trainer.task, 0)
+  trainer.validation.predict = wrong_beyond(trainer.task, 0)
   trainer.validate(9)
   assert int(trainer.state.step) == 9 and float(trainer.state.lr) == pytest.approx(TINY.lr)
 
@@ -161,10 +161,10 @@ def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tm
   task = trainer.task
   far = TINY.far_length()
   assert far == 81
-  trainer.predict = task.targets  # an oracle: every validation sequence right
+  trainer.validation.predict = task.targets  # an oracle: every validation sequence right
   results = [trainer.validate(step) for step in range(1, SOLVED_STREAK + 1)]
   assert results == [False] * (SOLVED_STREAK - 1) + [True]
-  trainer.predict = wrong_beyond(task, far)  # right up to twice max_length only
+  trainer.validation.predict = wrong_beyond(task, far)  # right up to twice max_length only
   assert not trainer.validate(4)
   assert int(trainer.state.solved_streak) == 0  # the far check failed and reset it
 
@@ -184,12 +184,12 @@ def test_early_stopping_ends_the_run_with_the_best_weights_and_it_stays_finished
   trainer = Trainer(config, tmp_path)
   # A third right at the first validation, then a quarter: no new best after step 1 (and
   # below the half that would count as a collapse and roll back).
-  trainer.predict = lambda inputs: right_on_every(3 if int(trainer.state.step) <= 1 else 4,
-                                                  trainer.task)(inputs)
+  trainer.validation.predict = lambda inputs: right_on_every(
+      3 if int(trainer.state.step) <= 1 else 4, trainer.task)(inputs)
   assert trainer.train() == 3
   assert int(trainer.state.finished) == STOPPED_EARLY and float(trainer.state.seconds) > 0
   best = Trainer(config, tmp_path)
-  assert best.restore(best=True) == 1
+  assert best.saves.restore(best=True) == 1
   for a, b in zip(best.model.variables, trainer.model.variables):
     np.testing.assert_array_equal(a.numpy(), b.numpy())
   again = Trainer(config, tmp_path)
@@ -216,7 +216,7 @@ def test_a_baseline_trains_through_the_same_loop_and_resumes_exactly(tmp_path):
   assert resumed.train() == 10
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
-  assert straight.saves.best.latest_checkpoint and not straight.draws_state
+  assert straight.saves.best.latest_checkpoint and not straight.validation.draws_state
 
 
 def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):
@@ -226,7 +226,7 @@ def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):
   trainer.state.curriculum_length.assign(9)  # batches mix lengths 3 to 9
   trainer.train()
   assert trainer.train_step.experimental_get_tracing_count() == 1
-  assert trainer.loss.experimental_get_tracing_count() == 1
+  assert trainer.validation.loss.experimental_get_tracing_count() == 1
 
 
 def test_training_time_is_the_checkpointed_one_and_a_finished_run_adds_none(tmp_path):

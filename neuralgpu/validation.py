@@ -1,0 +1,132 @@
+"""What training measures besides its loss, and what it decides from that: validation
+(accuracies, the best checkpoint, a collapse, the learning-rate plateau, solved), probes
+and tracked learning curves. The trainer acts on the verdict; this module acts on
+nothing but the state it keeps (best, streaks) and the best checkpoint."""
+import enum
+import re
+
+import tensorflow as tf
+
+from neuralgpu import evaluate, faults, model_registry, models, visualize
+
+VALIDATION_EXAMPLES = 64
+PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
+# Stop only after this many validations in a row get every sequence right, and then
+# the far length passes evaluate.solved: one perfect validation of 64 examples let
+# through a model still wrong on 13% of length-401 inputs.
+SOLVED_STREAK = 3
+
+
+class Verdict(enum.Enum):
+  GO_ON = 'go on'
+  SOLVED = 'solved'
+  COLLAPSED = 'collapsed'  # far below the best: go back to the best checkpoint
+
+
+class Validation:
+
+  def __init__(self, config, task, model, curriculum, state, saves, rate, write):
+    self.config, self.task, self.model = config, task, model
+    self.curriculum, self.state, self.saves, self.rate = curriculum, state, saves, rate
+    self.write = write  # appends a record to the run's metrics
+    self.predict = models.predictor(model)
+    ids = tf.TensorSpec([None, None], tf.int32)
+    self.loss = tf.function(self._loss, input_signature=[ids, ids])
+    self.draws_state = model_registry.get(config.model).draws_state
+    self.last_accuracy = None  # at max_length, of the latest validation
+
+  def _loss(self, inputs, targets):
+    # Teacher-forced for models that take targets: the loss of the answer as trained.
+    return self.model.loss(self.model(inputs, targets=targets)[0], targets)
+
+  def beyond_length(self) -> int:
+    return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
+
+  def validate(self, step: int) -> Verdict:
+    """Accuracies at the curriculum length, max_length and beyond; the best checkpoint;
+    the learning-rate plateau; whether the run collapsed or is solved."""
+    c, s = self.config, self.state
+    curriculum = int(s.curriculum_length)
+    lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
+    examples = {name: evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
+                                        split='validation')
+                for name, length in lengths.items()}
+    results = {name: evaluate.accuracy(self.predict, *examples[name]) for name in lengths}
+    target = self.last_accuracy = results['max']['sequence_accuracy']
+    # A collapse from a model right at least half the time; below that, accuracy at
+    # max_length swings widely while the curriculum is still short.
+    if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
+      return Verdict.COLLAPSED
+    beyond = results['beyond']['sequence_accuracy']
+    # Ties at max_length go to the model that generalizes further, then to the later one.
+    if (target, beyond) >= (float(s.best_accuracy), float(s.best_beyond_accuracy)):
+      s.best_accuracy.assign(target)
+      s.best_beyond_accuracy.assign(beyond)
+      s.since_best.assign(0)
+      self.saves.save_best(step)
+    else:
+      s.since_best.assign_add(1)
+    loss = float(self.loss(*examples['curriculum']))
+    self.rate.after_validation(loss)
+    self.write({'step': step, 'curriculum_length': curriculum,
+                'lr': self.rate.at(step), 'validation/curriculum_loss': loss,
+                **{f'validation/{k}_{m}': v[m] for k, v in results.items()
+                   for m in ('symbol_accuracy', 'sequence_accuracy')}})
+    shown = {n: k for k, n in lengths.items()}  # once when the curriculum is at max_length
+    print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
+        f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
+        for n, k in shown.items()), flush=True)
+    perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
+               target == 1.0 and beyond == 1.0)
+    s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
+    solved = int(s.solved_streak) >= SOLVED_STREAK and self.solved_far(step)
+    return Verdict.SOLVED if solved else Verdict.GO_ON
+
+  def solved_far(self, step: int) -> bool:
+    """The last check before stopping, too slow to run at every validation: the streak
+    has every sequence right at max_length; evaluate.solved decides with the far length."""
+    length = self.config.far_length()
+    inputs, targets = evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
+                                        split='validation')
+    accuracy = evaluate.accuracy(self.predict, inputs, targets)['sequence_accuracy']
+    self.write({'step': step, 'validation/far_sequence_accuracy': accuracy})
+    print(f'  validation at step {step}: sequence accuracy '
+          f'{evaluate.floor_percent(accuracy)} at length {length}', flush=True)
+    if not evaluate.solved(1.0, accuracy):
+      self.state.solved_streak.assign(0)
+      return False
+    return True
+
+  def probe(self, step: int, summaries) -> None:
+    """Logs a quick look at generalization (2 and 10 times the curriculum length) and,
+    for models that draw their state, pictures of it through the steps on a validation
+    example (TensorBoard `summaries`)."""
+    curriculum = int(self.state.curriculum_length)
+    record = {'step': step}
+    for times in (2, 10):
+      length = self.task.scaled_length(curriculum, times)
+      inputs, targets = evaluate.held_out(self.task, length, PROBE_EXAMPLES, 'validation')
+      result = evaluate.accuracy(self.predict, inputs, targets)
+      record.update({f'probe/{times}x_{m}': result[m]
+                     for m in ('symbol_accuracy', 'sequence_accuracy')})
+    self.write(record)
+    if not self.draws_state:
+      return
+    example = evaluate.held_out(self.task, curriculum, 1, 'validation')[0][0]
+    with faults.writing('TensorBoard summaries'), summaries.as_default(step=step):
+      for name, panel in visualize.panels(self.model, example).items():
+        tag = 'state/' + re.sub(r'\W+', '_', name)  # summary names take no spaces
+        tf.summary.image(tag, visualize.to_unit(panel)[None, :, :, None])
+
+  def tracked(self, step: int) -> dict:
+    """Symbol and sequence accuracy on the test examples at --track_lengths, the record
+    of learning curves."""
+    c = self.config
+    record = {'step': step}
+    for length in c.lengths_to_track():
+      inputs, targets = evaluate.held_out(self.task, length, c.track_examples)
+      result = evaluate.accuracy(self.predict, inputs, targets,
+                                 evaluate.batch_size(c, length))
+      record[f'track/symbols_{length}'] = result['symbol_accuracy']
+      record[f'track/sequences_{length}'] = result['sequence_accuracy']
+    return record

@@ -1,0 +1,30 @@
+"""What many test modules share: the checkout's root, a tiny training config and a
+check of dropout. Constants, not fixtures: modules use them at import time (in commands
+and parametrize lists)."""
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from neuralgpu.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A Neural GPU small enough that a step takes milliseconds: for the trainer's mechanics,
+# not for learning.
+TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
+              log_every=5, max_steps=10)
+
+
+def assert_dropout_in_training_only(model_class, config):
+  """With config.dropout > 0: training outputs depend on the seed alone (the same seed,
+  the same output), and outside training the model is the one without dropout."""
+  model = model_class(config, vocab_size=4)
+  x = tf.constant(np.ones((2, 9)), tf.int32)
+  seed_a, seed_b = tf.constant([1, 2]), tf.constant([1, 3])
+  train_a = model(x, training=True, seed=seed_a)[0].numpy()
+  assert np.array_equal(train_a, model(x, training=True, seed=seed_a)[0].numpy())
+  assert not np.array_equal(train_a, model(x, training=True, seed=seed_b)[0].numpy())
+  clean = model_class(dataclasses.replace(config, dropout=0.0), vocab_size=4)
+  np.testing.assert_array_equal(model(x)[0].numpy(), clean(x)[0].numpy())
