@@ -1,5 +1,4 @@
 """The configurations the benchmark measures."""
-import dataclasses
 
 from experiments import presets
 from neuralgpu.config import Config
@@ -23,10 +22,8 @@ def configs(tiny: bool):
 
 def dngpu_config(tiny: bool) -> Config:
   """The bmul_dngpu preset (96 maps, every bin of 8 to 41, 32 examples each)."""
-  config = Config(**{**dataclasses.asdict(Config()), **presets.get('bmul_dngpu')})
-  if tiny:
-    config = dataclasses.replace(config, maps=6, batch_size=2, bins='5,9', max_length=9)
-  return config.validate()
+  small = dict(maps=6, batch_size=2, bins='5,9', max_length=9) if tiny else {}
+  return presets.config('bmul_dngpu', small)
 
 
 def baseline_configs(tiny: bool):

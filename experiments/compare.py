@@ -117,8 +117,9 @@ def main():
     trained = commands.train_only(config, workdir)
     scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
-                    'workdir': str(workdir), **trained, **scores,
-                    'config': dataclasses.asdict(config)})
+                    'workdir': str(workdir), **trained,
+                    'checkpoint_step': scores['checkpoint_step'], 'rows': scores['lengths'],
+                    'eval_seconds': scores['seconds'], 'config': dataclasses.asdict(config)})
   summary = table(results, lengths, times)
   (root / 'comparison.md').write_text(
       f'Sequence accuracy of the best checkpoint on {FLAGS.eval_examples} held-out test '

@@ -372,6 +372,10 @@ def main():
           f'at ten times it (best checkpoint, {runs[0].config.eval_examples} held-out examples '
           f'per length). This invocation: {len(todo)} runs in {wall:,.0f} s of wall '
           f'time.\n\n{table(rows)}\n')
+  finished = [result for result in map(Run.result, runs) if result]
+  if finished:
+    text += ('\nEach seed, its best checkpoint on the test examples and the hard suites:'
+             f'\n\n{tables.results(finished)}\n')
   (root / 'summary.md').write_text(text)
   (root / 'summary.json').write_text(json.dumps(
       {'experiment': ','.join(FLAGS.experiment), 'seeds': FLAGS.seeds, 'grid': FLAGS.grid,

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import distribute, evaluate, faults, lock, models, report, visualize
+from neuralgpu import distribute, evaluate, faults, lock, models, report, tables, visualize
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
 
@@ -71,27 +71,26 @@ def best_path(workdir: Path):
 
 
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
-  """The best checkpoint's accuracy by length, reused from WORKDIR/eval/by_length.json
-  when that is of the same checkpoint, lengths and examples."""
-  model, step = best_model(config, workdir)
-  cache = workdir / 'eval' / 'by_length.json'
-  key = {'checkpoint_step': step, 'lengths': lengths, 'examples': count}
-  if cache.exists():
-    saved = json.loads(cache.read_text())
-    if {k: saved.get(k) for k in key} == key:
+  """The best checkpoint's result by length on random test examples, as
+  WORKDIR/eval/results.json holds it: reused when that is of the same checkpoint,
+  lengths and examples, else evaluated and written there without the hard suites (at
+  100 times the training length they would cost more than the random examples)."""
+  _, step = best_model(config, workdir)
+  path = Path(workdir) / 'eval' / 'results.json'
+  if path.exists():
+    saved = json.loads(path.read_text())
+    if (saved.get('checkpoint_step') == step and
+        [(row['length'], row['examples']) for row in saved['lengths']] ==
+        [(length, count) for length in lengths]):
       return saved
-  start = time.time()
-  rows = evaluate.evaluate_lengths(models.predictor(model), config.get_task(), config,
-                                   lengths, count, progress=True, suites=False)
-  result = {**key, 'rows': rows, 'eval_seconds': round(time.time() - start, 1)}
-  cache.parent.mkdir(exist_ok=True)
-  cache.write_text(json.dumps(result, indent=2) + '\n')
-  return result
+  return evaluate_runs([(workdir, config)], lengths, count, suites=False)[0]
 
 
-def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> None:
-  """Evaluates each (workdir, config) run's best checkpoint on the same test sets; writes
-  WORKDIR/eval/ for each and, for several runs, a joint table and plot in comparison_dir."""
+def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
+                  suites: bool = True) -> list[dict]:
+  """Evaluates each (workdir, config) run's best checkpoint on the same test sets (and
+  the task's hard suites, unless suites is False); writes WORKDIR/eval/ for each and, for
+  several runs, a joint table and plot in comparison_dir. Returns the results."""
   results = []
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
   best = [best_model(config, workdir) for workdir, config in runs]
@@ -100,9 +99,9 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
     start = time.time()
     task = config.get_task()
     print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
-          f'examples per length and the hard suites', flush=True)
+          f'examples per length' + (' and the hard suites' if suites else ''), flush=True)
     rows = evaluate.evaluate_lengths(models.predictor(model), task, config, lengths, count,
-                                     progress=True)
+                                     progress=True, suites=suites)
     result = {'name': name, 'workdir': str(Path(workdir).resolve()),
               'task': task.name, 'checkpoint_step': step, 'seed': config.seed,
               'test_seed': 0, 'config': dataclasses.asdict(config), 'lengths': rows,
@@ -111,7 +110,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     with faults.writing(Path(workdir) / 'eval'):
       report.write([result], Path(workdir) / 'eval')
-    print(f'\n{report.table([result])}\n')
+    print(f'\n{tables.results([result])}\n')
     for row in rows:
       for failure in row['failures']:
         print(f'  wrong at length {row["length"]}: {failure["input"]}\n'
@@ -122,7 +121,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None) -> Non
   if len(results) > 1:
     with faults.writing(comparison_dir):
       report.write(results, comparison_dir)
-    print(f'\n{report.table(results)}\n\nwritten to {comparison_dir}')
+    print(f'\n{tables.results(results)}\n\nwritten to {comparison_dir}')
+  return results
 
 
 def run_names(workdirs: list) -> list[str]:

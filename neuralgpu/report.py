@@ -9,27 +9,7 @@ matplotlib.use('Agg')  # files only, no display
 from matplotlib import pyplot as plt
 
 from neuralgpu import faults, tables
-from neuralgpu.evaluate import floor_percent
 # pylint: enable=wrong-import-position
-
-
-def table(results: list[dict]) -> str:
-  """One row per model and length: sequences right, accuracies, hard suites passed."""
-  suites = sorted({s for r in results for row in r['lengths'] for s in row['suites']})
-  several = len(results) > 1
-  header = (['model'] if several else []) + [
-      'length', 'examples', 'symbol accuracy', 'sequence accuracy'] + suites
-  rows = []
-  for result in results:
-    for row in result['lengths']:
-      cells = ([result['name']] if several else []) + [
-          str(row['length']), str(row['examples']), floor_percent(row['symbol_accuracy']),
-          tables.sequences_right(row)]
-      cells += [f'{row["suites"][s]["sequences_correct"]}/{row["suites"][s]["examples"]}'
-                if s in row['suites'] else '' for s in suites]
-      rows.append(cells)
-  text = tables.markdown(header, rows)
-  return text + '\n\nHard suites: sequences right of those in the suite.' if suites else text
 
 
 def plot(results: list[dict]):
@@ -58,7 +38,7 @@ def write(results: list[dict], directory: Path) -> None:
   directory.mkdir(parents=True, exist_ok=True)
   data = results[0] if len(results) == 1 else results
   faults.write_whole(directory / 'results.json', json.dumps(data, indent=2) + '\n')
-  (directory / 'table.md').write_text(table(results) + '\n')
+  (directory / 'table.md').write_text(tables.results(results) + '\n')
   figure = plot(results)
   figure.savefig(directory / 'generalization.png', dpi=100)
   plt.close(figure)

@@ -2,7 +2,7 @@
 import numpy as np
 
 import tasks
-from neuralgpu import evaluate, report
+from neuralgpu import evaluate, report, tables
 from neuralgpu.config import Config
 
 
@@ -82,7 +82,7 @@ def test_plot_has_a_log_length_axis_and_a_line_per_model():
 
 def test_table_has_a_row_per_model_and_length_with_the_suites(tmp_path):
   results = [result('a', [1.0, 0.5, 0.25]), result('b', [1.0, 1.0, 0.75])]
-  lines = report.table(results).splitlines()
+  lines = tables.results(results).splitlines()
   assert lines[0].startswith('| model | length |') and 'carry_chain' in lines[0]
   assert lines[2] == '| a | 41 | 8 | 100.00% | 50.00% (4/8) | 2/3 |'
   assert len([line for line in lines if line.startswith('| b |')]) == 3

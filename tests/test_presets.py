@@ -1,5 +1,4 @@
 """Every preset is a valid experiment that documents itself; run.py lists them."""
-import dataclasses
 import re
 import subprocess
 import sys
@@ -7,14 +6,13 @@ import sys
 import pytest
 
 from experiments import presets
-from neuralgpu.config import Config
 from support import ROOT
 
 
 @pytest.mark.parametrize('name', sorted(presets.PRESETS))
 def test_every_preset_builds_a_valid_config_and_gives_its_command(name):
   settings = presets.get(name)
-  config = Config(**{**dataclasses.asdict(Config()), **settings}).validate()
+  config = presets.config(name)
   for key, value in settings.items():
     assert getattr(config, key) == value
   doc = presets.PRESETS[name].__doc__
@@ -40,8 +38,7 @@ def test_the_presets_the_papers_call_for_are_there():
 def test_the_dngpu_presets_are_the_settings_of_dngpu_trainer_py():
   """DNGPU_trainer.py: bmul 96 maps, keep 0.9; badd 48 maps, keep 0.5; bins 8..41 of 32
   examples; 10,000 examples per length; DNGPU_model.py: lr 0.01 · 48 / maps."""
-  bmul, badd = (Config(**{**dataclasses.asdict(Config()), **presets.get(name)}).validate()
-                for name in ('bmul_dngpu', 'badd_dngpu'))
+  bmul, badd = (presets.config(name) for name in ('bmul_dngpu', 'badd_dngpu'))
   assert (bmul.task, bmul.maps, bmul.dropout, bmul.target_form) == (
       'bmul', 96, 0.1, 'zero_filled')
   assert (badd.task, badd.maps, badd.dropout, badd.target_form) == ('badd', 48, 0.5, 'padded')

@@ -35,8 +35,21 @@ def check_summary(root: Path, seeds, label='smoke'):
   for length in (9, 81):
     values = [own_results(root / f'{label}_seed{s}')[1][length] for s in seeds]
     assert row['accuracy'][str(length)]['best'] == max(values)
-  assert (root / 'summary.md').read_text().count(f'| {label} |') == 1
+  text = (root / 'summary.md').read_text()
+  assert text.count(f'| {label} |') == 1
+  # Per seed, at each length: its row with the random examples and each hard suite.
+  suites = {suite for s in seeds for suite in results_of(root / f'{label}_seed{s}')[9]}
+  assert suites and all(f' {suite} |' in text for suite in suites)
+  for s in seeds:
+    for length in (9, 81):
+      assert f'| {label}_seed{s} | {length} |' in text
   return row
+
+
+def results_of(workdir: Path) -> dict:
+  """{length: {suite: counts}} from the run's eval/results.json."""
+  result = json.loads((workdir / 'eval' / 'results.json').read_text())
+  return {row['length']: row['suites'] for row in result['lengths']}
 
 
 def test_a_two_seed_sweep_runs_resumes_and_summarizes_what_the_runs_got(tmp_path):
