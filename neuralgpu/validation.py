@@ -1,7 +1,8 @@
 """What training measures besides its loss, and what it decides from that: validation
 (accuracies, the best checkpoint, a collapse, the learning-rate plateau, solved), probes
-and tracked learning curves. The trainer acts on the verdict; this module acts on
-nothing but the state it keeps (best, streaks) and the best checkpoint."""
+and tracked learning curves. The trainer acts on the verdict (stop, roll back); this
+module changes only its part of the training state (best, streaks, the plateau's rate)
+and the best checkpoint."""
 import enum
 import re
 
