@@ -5,6 +5,7 @@
     python run.py --mode=decode --workdir=DIR --input='1011+110'
     python run.py --mode=eval --workdir=DIR[,DIR2,...] --eval_lengths=41,401,4001
     python run.py --mode=visualize --workdir=DIR --input='1011+110'
+    python run.py --mode=trace --workdir=DIR --eval_lengths=2001,4001 --eval_examples=16
     python run.py --mode=examples --task=bmul --max_length=9
 
 Every setting of neuralgpu.config.Config is a flag. Every error a user can cause ends
@@ -30,12 +31,16 @@ from neuralgpu.config import Config
 
 FLAGS = flags.FLAGS
 VISUALIZE_MAX_LENGTH = 401  # its trace holds length x length states: 62 MB at 401
-flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'examples'],
+flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'trace',
+                                    'examples'],
                   'train: train (or resume) in --workdir, then evaluate. eval: accuracy '
                   'by length and on hard inputs of the best checkpoint of each '
                   'comma-separated --workdir, into WORKDIR/eval. decode: answer --input '
                   'with the model in --workdir. visualize: draw the state through the '
-                  'steps on --input into WORKDIR/visualize.png. examples: print a few '
+                  'steps on --input into WORKDIR/visualize.png. trace: per step, the '
+                  'wrong symbols, the state and its gates on --eval_examples test '
+                  'examples at each --eval_lengths, one step at a time (any length), into '
+                  'WORKDIR/trace. examples: print a few '
                   'examples of --task at --max_length.')
 flags.DEFINE_string('experiment', 'badd', 'Preset to start from (flags override it); '
                     '--experiment=list prints the presets with one line each.')
@@ -96,6 +101,20 @@ def trained_run(workdir: str, mode: str):
   return workdirs.load_config(Path(workdir)), Path(workdir)
 
 
+def with_eval_flags(config: Config) -> Config:
+  """The run's config with --eval_lengths and --eval_examples where they are given."""
+  overrides = {name: FLAGS[name].value for name in ('eval_lengths', 'eval_examples')
+               if FLAGS[name].present}
+  return dataclasses.replace(config, **overrides).validate()
+
+
+def check_draws_state(config: Config, workdir: Path) -> None:
+  if not model_registry.get(config.model).draws_state:
+    drawn = [n for n in model_registry.names() if model_registry.get(n).draws_state]
+    raise ValueError(f'--mode={FLAGS.mode} follows the state of --model={" or ".join(drawn)}; '
+                     f'{workdir} holds a --model={config.model} run')
+
+
 def eval_runs():
   """([(workdir, config)] for each --workdir, lengths, examples per length): every run
   is tested on the first run's report lengths unless --eval_lengths gives them."""
@@ -103,12 +122,10 @@ def eval_runs():
   if '' in names:
     raise ValueError(f'--workdir={FLAGS.workdir or ""!r} is not valid; give one or more '
                      'comma-separated workdirs of trained runs')
-  overrides = {name: FLAGS[name].value for name in ('eval_lengths', 'eval_examples')
-               if FLAGS[name].present}
   runs = []
   for name in names:
     config, workdir = trained_run(name, '--mode=eval')
-    runs.append((workdir, dataclasses.replace(config, **overrides).validate()))
+    runs.append((workdir, with_eval_flags(config)))
   task_names = sorted({config.task for _, config in runs})
   if len(task_names) > 1:
     raise ValueError(f'--workdir runs learn different tasks ({", ".join(task_names)}); '
@@ -145,10 +162,8 @@ def main():
       config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
       if FLAGS.input is None:
         raise ValueError(f"--mode={FLAGS.mode} needs --input, e.g. --input='1011+110'")
-      if FLAGS.mode == 'visualize' and not model_registry.get(config.model).draws_state:
-        drawn = [n for n in model_registry.names() if model_registry.get(n).draws_state]
-        raise ValueError(f'--mode=visualize draws the state of --model={" or ".join(drawn)}; '
-                         f'{workdir} holds a --model={config.model} run')
+      if FLAGS.mode == 'visualize':
+        check_draws_state(config, workdir)
       task = config.get_task()
       try:
         text = task.canonical(FLAGS.input)
@@ -162,6 +177,11 @@ def main():
                          f'{VISUALIZE_MAX_LENGTH} symbols')
     elif FLAGS.mode == 'eval':
       runs, lengths, examples = eval_runs()
+    elif FLAGS.mode == 'trace':
+      config, workdir = trained_run(FLAGS.workdir, '--mode=trace')
+      check_draws_state(config, workdir)
+      config = with_eval_flags(config)
+      memory.evaluation_fits(config, config.lengths_to_report())
     else:
       config = presets.config(FLAGS.experiment, given_settings())
       if FLAGS.mode == 'examples':
@@ -183,6 +203,8 @@ def main():
     commands.draw_state(config, workdir, text, question)
   elif FLAGS.mode == 'eval':
     commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
+  elif FLAGS.mode == 'trace':
+    commands.trace_states(config, workdir, config.lengths_to_report(), config.eval_examples)
   else:
     try:
       trainer = commands.start_training(config, workdir)

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import distribute, evaluate, faults, lock, models, report, tables, visualize
+from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, tables,
+                       visualize)
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
 
@@ -154,3 +155,25 @@ def draw_state(config, workdir: Path, text: str, question: np.ndarray) -> None:
   figure.savefig(path, dpi=100)
   report.plt.close(figure)
   print(f'wrote {path}')
+
+
+def trace_states(config, workdir: Path, lengths, count: int) -> None:
+  """Writes WORKDIR/trace/: per length, what the best checkpoint's state does through the
+  steps on `count` held-out test examples (length_L.json), a table and a figure."""
+  model, step = best_model(config, workdir)
+  print(f'{workdir}: best checkpoint (step {step}), the state through the steps on {count} '
+        f'held-out test examples per length', flush=True)
+  start = time.time()
+  results = state_trace.trace_lengths(model, config.get_task(), config, lengths, count)
+  directory = Path(workdir) / 'trace'
+  table = state_trace.summary_table(results)
+  with faults.writing(directory):
+    directory.mkdir(exist_ok=True)
+    for result in results:
+      faults.write_whole(directory / f'length_{result["length"]}.json',
+                         json.dumps({'checkpoint_step': step, **result}) + '\n')
+    (directory / 'table.md').write_text(table + '\n')
+    figure = state_trace.figure(results, f'{Path(workdir).name}, step {step} checkpoint')
+    figure.savefig(directory / 'trace.png', dpi=100)
+    report.plt.close(figure)
+  print(f'\n{table}\n\n{time.time() - start:.0f} s; written to {directory}', flush=True)

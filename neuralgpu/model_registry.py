@@ -25,7 +25,7 @@ class ModelKind:
   # (neuralgpu.memory), so they err low: a run they let through may still not fit.
   parameters: Callable
   training_floats: Callable
-  draws_state: bool = False  # has trace() and readout(): --mode=visualize, probe pictures
+  draws_state: bool = False  # has states() and readout(): visualize, trace, probe pictures
 
 
 def _baseline_name(config) -> str:

@@ -242,6 +242,9 @@ CLI_CASES = [
     case((*VISUALIZE, '--input=12+1'), ['--input', "'2'"]),
     case((*VISUALIZE, '--input=' + '1' * 201 + '+1'), ['--input', '401 symbols'],
          id='run.py --mode=visualize --workdir={run} --input=(403 symbols)'),
+    case(('run.py', '--mode=trace'), ['--mode=trace needs --workdir']),
+    case(('run.py', '--mode=trace', '--workdir={run}', '--eval_lengths=4x'),
+         ['--eval_lengths', '4x']),
     # The sweep command.
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),

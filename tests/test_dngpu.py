@@ -99,7 +99,7 @@ def test_the_mask_zeroes_a_bins_fill_and_only_with_targets():
   mask = model.mask(inputs, targets)
   np.testing.assert_array_equal(mask.numpy()[0, 0, :, 0], [1, 1, 1, 0, 0])
   assert model.mask(inputs, None) is None
-  stepped, _ = model.step(state * mask, mask)
+  stepped, _, _ = model.step(state * mask, mask)
   np.testing.assert_array_equal(stepped.numpy()[0, 0, 3:], 0)
   assert np.abs(stepped.numpy()[0, 0, :3]).max() > 0
 

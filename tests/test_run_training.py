@@ -107,6 +107,17 @@ def test_visualize_draws_the_state_through_the_steps(trained):
   assert (workdir / 'visualize.png').stat().st_size > 0
 
 
+def test_trace_follows_the_state_through_the_steps_at_each_length(trained):
+  workdir, _ = trained
+  result = run('--mode=trace', f'--workdir={workdir}', '--eval_lengths=9,21',
+               '--eval_examples=3')
+  assert result.returncode == 0, result.stderr
+  assert '| 9 | 3 |' in result.stdout and '| 21 | 3 |' in result.stdout
+  traced = json.loads((workdir / 'trace' / 'length_21.json').read_text())
+  assert traced['steps'] == 21 and len(traced['per_step']) == 22
+  assert (workdir / 'trace' / 'trace.png').stat().st_size > 0
+
+
 def test_decode_prints_the_model_answer_beside_the_true_one(trained):
   workdir, _ = trained
   result = run('--mode=decode', f'--workdir={workdir}', '--input=1011+110')
@@ -168,6 +179,7 @@ def test_a_baseline_runs_through_the_same_commands(tmp_path):
   assert (workdir / 'eval' / 'generalization.png').exists()
   decoded = run('--mode=decode', f'--workdir={workdir}', '--input=1011+110')
   assert decoded.returncode == 0 and 'true:   10001' in decoded.stdout, decoded.stderr
-  refused = run('--mode=visualize', f'--workdir={workdir}', '--input=1011+110')
-  assert refused.returncode == 2 and '--model=gru' in refused.stderr
-  assert len(refused.stderr.strip().splitlines()) == 1
+  for mode in ('--mode=visualize', '--mode=trace'):
+    refused = run(mode, f'--workdir={workdir}', '--input=1011+110')
+    assert refused.returncode == 2 and mode in refused.stderr and '--model=gru' in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -4,6 +4,7 @@ A model maps int32 inputs [batch, length] to logits [batch, length, vocab] (targ
 as long as inputs), and says which target positions its loss counts and how its
 predictions are read.
 """
+import numpy as np
 import tensorflow as tf
 
 from tasks.base import PAD
@@ -60,6 +61,23 @@ class Model(tf.Module):
 
   def predict(self, inputs):
     return self.predictions(self(inputs)[0])
+
+  # --- models that draw their state (model_registry: draws_state) ---------------------
+
+  def states(self, inputs):
+    """Yields the evaluation-mode state [batch, length, height, maps] before the first
+    step, then after each step with the gates that step used (named tensors; {} before
+    the first). One step at a time, so it serves inputs of any length."""
+    raise NotImplementedError
+
+  def readout(self, state):
+    """Logits [batch, length, vocab] from a state as states() yields it."""
+    raise NotImplementedError
+
+  def trace(self, inputs) -> np.ndarray:
+    """Every state of states() stacked, [steps + 1, batch, length, height, maps]: for
+    pictures of the computation, so only for short inputs."""
+    return np.stack([state.numpy() for state, _ in self.states(inputs)])
 
 
 def through_end(targets):

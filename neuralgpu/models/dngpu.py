@@ -108,7 +108,7 @@ class DCGRU(tf.Module):
 
   def __call__(self, state, mask, seed=None, training=False):
     """(new state, summed saturation of the r, g and c pre-activations: in training only,
-    0 otherwise); state [batch, 1, length, maps]."""
+    0 otherwise, {'reset': r, 'gate': g}); state [batch, 1, length, maps]."""
     limit = self.config.saturation_limit
     pre_gates = self.conv(state, self.gate_kernel, self.gate_bias)
     reset, gate = tf.split(hard_sigmoid(pre_gates), 2, axis=-1)
@@ -117,9 +117,10 @@ class DCGRU(tf.Module):
     new = gate * shift_thirds(state) + (1.0 - gate) * candidate
     if mask is not None:
       new *= mask
+    gates = {'reset': reset, 'gate': gate}
     if not training:
-      return new, 0.0
-    return new, saturation(pre_gates, limit) + saturation(pre_candidate, limit)
+      return new, 0.0, gates
+    return new, saturation(pre_gates, limit) + saturation(pre_candidate, limit), gates
 
   def conv(self, state, kernel, bias):
     """A SAME convolution along the length in --compute_dtype, plus bias; float32."""
@@ -162,7 +163,7 @@ class DNGPU(Model):
                         tf.cast(length, tf.float32) if training else tf.constant(0.0))
 
     def step(t, state, total):
-      state, sat = self.step(state, mask, seed, t, training)
+      state, sat, _ = self.step(state, mask, seed, t, training)
       return t + 1, state, total + sat
 
     loop = (tf.constant(0), state, input_saturation)
@@ -180,12 +181,14 @@ class DNGPU(Model):
 
   def step(self, state, mask, seed=None, t=0, training=False):
     """Every DCGRU once on a state [batch, 1, length, maps]; (new state, their summed
-    saturation in training)."""
-    total = 0.0
+    saturation in training, their gates named 'reset 1', 'gate 1', ...)."""
+    total, gates = 0.0, {}
     for i, cell in enumerate(self.cells):
-      state, sat = cell(state, mask, self.fold(seed, 1 + t * len(self.cells) + i), training)
+      state, sat, cell_gates = cell(state, mask, self.fold(seed, 1 + t * len(self.cells) + i),
+                                    training)
       total += sat
-    return state, total
+      gates.update({f'{name} {i + 1}': gate for name, gate in cell_gates.items()})
+    return state, total, gates
 
   @staticmethod
   def fold(seed, index):
@@ -226,16 +229,12 @@ class DNGPU(Model):
     return hard_tanh(tf.gather(self.input_kernel, inputs)[:, None] + self.input_bias)
 
   def readout(self, state):
-    """Logits from a state with a height axis [batch, length, 1, maps], as trace gives."""
+    """Logits from a state with a height axis [batch, length, 1, maps], as states yields."""
     return self.logits(state[:, :, 0, :])
 
-  def trace(self, inputs) -> np.ndarray:
-    """The evaluation-mode state before and after every step, [steps + 1, batch, length,
-    1, maps] (one row): for pictures of the computation, so only for short inputs."""
-    inputs = tf.constant(inputs, tf.int32)
-    state = self.embed(inputs)
-    states = [state.numpy()]
+  def states(self, inputs):
+    state = self.embed(tf.constant(inputs, tf.int32))
+    yield tf.transpose(state, [0, 2, 1, 3]), {}  # [batch, length, 1 row, maps]
     for _ in range(inputs.shape[1] * self.config.steps_per_symbol):
-      state, _ = self.step(state, None)
-      states.append(state.numpy())
-    return np.stack(states).transpose(0, 1, 3, 2, 4)
+      state, _, gates = self.step(state, None)
+      yield tf.transpose(state, [0, 2, 1, 3]), gates

@@ -45,6 +45,10 @@ class CGRU(tf.Module):
 
   def __call__(self, state, weight_set):
     """One CGRU update of state with weight set `weight_set`."""
+    return self.gated(state, weight_set)[0]
+
+  def gated(self, state, weight_set):
+    """(the update of __call__, {'update': u, 'reset': r}): the gates for --mode=trace."""
     c = self.config
     pre = self.conv(state, self.gate_kernel[weight_set]) + self.gate_bias[weight_set]
     update, reset = tf.split(cutoff_sigmoid(pre, c.cutoff), 2, axis=-1)
@@ -52,7 +56,7 @@ class CGRU(tf.Module):
                         + self.candidate_bias[weight_set])
     # Written as in the paper, not as c + u·(s − c), which saves an operation (under 1%
     # of a step) but rounds differently: seeds would no longer train as in the README.
-    return update * state + (1.0 - update) * candidate
+    return update * state + (1.0 - update) * candidate, {'update': update, 'reset': reset}
 
   def conv(self, state, kernel):
     """A SAME convolution computed in --compute_dtype; the result is float32."""
@@ -114,24 +118,27 @@ class NeuralGPU(Model):
 
   def step(self, t, state):
     """One step without dropout: every CGRU once."""
+    return self.gated_step(t, state)[0]
+
+  def gated_step(self, t, state):
+    """(step's new state, the gates of its CGRUs named 'update 1', 'reset 1', ...)."""
     weight_set = tf.where(self.merged, 0, t % self.config.relax_sets)
-    for cgru in self.cgrus:
-      state = cgru(state, weight_set)
-    return state
+    gates = {}
+    for number, cgru in enumerate(self.cgrus, 1):
+      state, cell_gates = cgru.gated(state, weight_set)
+      gates.update({f'{name} {number}': gate for name, gate in cell_gates.items()})
+    return state, gates
 
   def readout(self, state):
     """Logits [batch, length, vocab] from row 0 of a state."""
     return tf.einsum('blm,mv->blv', state[:, :, 0, :], self.output_kernel) + self.output_bias
 
-  def trace(self, inputs) -> np.ndarray:
-    """The evaluation-mode state before and after every step, [steps + 1, batch, length,
-    height, maps]: for pictures of the computation, so only for short inputs."""
+  def states(self, inputs):
     state = self.embed(inputs)
-    states = [state.numpy()]
+    yield state, {}
     for t in range(inputs.shape[1] * self.config.steps_per_symbol):
-      state = self.step(tf.constant(t), state)
-      states.append(state.numpy())
-    return np.stack(states)
+      state, gates = self.gated_step(tf.constant(t), state)
+      yield state, gates
 
   @property
   def relaxed(self):
