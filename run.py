@@ -24,7 +24,7 @@ from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, imports, memory, model_registry
+from neuralgpu import cli, distribute, evaluate, imports, memory, model_registry
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
@@ -49,6 +49,9 @@ flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMEN
                     'workdirs/badd_seed=1 for --seed=1).')
 flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e.g. "
                     "'1011+110'.")
+flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input suite of '
+                    'the task (e.g. carry_chain) at each --eval_lengths, instead of '
+                    '--eval_examples random test examples.')
 flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
                     '--mode=eval with several workdirs: where the joint table and plot go.')
 
@@ -158,6 +161,9 @@ def main():
     return
   # Everything a user can get wrong is checked here, before any work.
   try:
+    if FLAGS.suite is not None and FLAGS.mode != 'trace':
+      raise ValueError(f'--suite picks the inputs of --mode=trace; --mode={FLAGS.mode} '
+                       'does not take it')
     if FLAGS.mode in ('decode', 'visualize'):
       config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
       if FLAGS.input is None:
@@ -182,6 +188,8 @@ def main():
       check_draws_state(config, workdir)
       config = with_eval_flags(config)
       memory.evaluation_fits(config, config.lengths_to_report())
+      traced = evaluate.example_sets(config.get_task(), config.lengths_to_report(),
+                                     config.eval_examples, FLAGS.suite)
     else:
       config = presets.config(FLAGS.experiment, given_settings())
       if FLAGS.mode == 'examples':
@@ -204,7 +212,7 @@ def main():
   elif FLAGS.mode == 'eval':
     commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
   elif FLAGS.mode == 'trace':
-    commands.trace_states(config, workdir, config.lengths_to_report(), config.eval_examples)
+    commands.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:
     try:
       trainer = commands.start_training(config, workdir)

@@ -157,23 +157,26 @@ def draw_state(config, workdir: Path, text: str, question: np.ndarray) -> None:
   print(f'wrote {path}')
 
 
-def trace_states(config, workdir: Path, lengths, count: int) -> None:
-  """Writes WORKDIR/trace/: per length, what the best checkpoint's state does through the
-  steps on `count` held-out test examples (length_L.json), a table and a figure."""
+def trace_states(config, workdir: Path, chosen: dict, name: str) -> None:
+  """Writes WORKDIR/trace/NAME/: per length, what the best checkpoint's state does
+  through the steps on the chosen examples ({length: (inputs, targets)}; NAME says which:
+  random, or a hard suite), as length_L.json, a table and a figure."""
   model, step = best_model(config, workdir)
-  print(f'{workdir}: best checkpoint (step {step}), the state through the steps on {count} '
-        f'held-out test examples per length', flush=True)
+  print(f'{workdir}: best checkpoint (step {step}), the state through the steps on '
+        + (f'{len(next(iter(chosen.values()))[0])} held-out test examples per length'
+           if name == 'random' else f'the {name} suite at each length'), flush=True)
   start = time.time()
-  results = state_trace.trace_lengths(model, config.get_task(), config, lengths, count)
-  directory = Path(workdir) / 'trace'
+  results = state_trace.trace_lengths(model, config, chosen)
+  directory = Path(workdir) / 'trace' / name
   table = state_trace.summary_table(results)
   with faults.writing(directory):
-    directory.mkdir(exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     for result in results:
       faults.write_whole(directory / f'length_{result["length"]}.json',
                          json.dumps({'checkpoint_step': step, **result}) + '\n')
     (directory / 'table.md').write_text(table + '\n')
-    figure = state_trace.figure(results, f'{Path(workdir).name}, step {step} checkpoint')
+    figure = state_trace.figure(results, f'{Path(workdir).name}, step {step} checkpoint, '
+                                f'{name} inputs')
     figure.savefig(directory / 'trace.png', dpi=100)
     report.plt.close(figure)
   print(f'\n{table}\n\n{time.time() - start:.0f} s; written to {directory}', flush=True)

@@ -35,6 +35,21 @@ def held_out(task, length: int, count: int, split: str = 'test', seed: int = 0):
   return task.sample(tasks.split_rng(task.name, split, length, seed), count, length)
 
 
+def example_sets(task, lengths, count: int, suite: str | None) -> dict:
+  """{length: (inputs, targets)}: `count` held-out test examples, or the inputs of the
+  task's hard suite `suite`, at each length; ValueError naming the valid suites."""
+  if suite is None:
+    return {length: held_out(task, length, count) for length in lengths}
+  chosen = {}
+  for length in lengths:
+    suites = task.eval_suites(length)
+    if suite not in suites:
+      raise ValueError(f'--suite={suite} is not a hard-input suite of {task.name} at length '
+                       f'{length}; valid: {", ".join(suites) or "none"}')
+    chosen[length] = suites[suite]
+  return chosen
+
+
 def batch_size(config, length: int) -> int:
   per_example = length * model_registry.get(config.model).activation_floats(config) * 4
   return int(max(1, min(MAX_BATCH, ACTIVATION_BUDGET // per_example,

@@ -135,13 +135,9 @@ def figure(results: list[dict], title: str):
   return fig
 
 
-def trace_lengths(model, task, config, lengths, count: int) -> list[dict]:
-  """statistics() on `count` held-out test examples at each length."""
-  meter = evaluate.Progress(count * sum(length**2 for length in lengths))
-  results = []
-  for length in lengths:
-    inputs, targets = evaluate.held_out(task, length, count)
-    results.append(statistics(
-        model, inputs, targets, evaluate.batch_size(config, length),
-        lambda n, length=length: meter.advance(length, n, f'length {length}')))
-  return results
+def trace_lengths(model, config, chosen: dict) -> list[dict]:
+  """statistics() on the examples of each length ({length: (inputs, targets)})."""
+  meter = evaluate.Progress(sum(len(x) * length**2 for length, (x, _) in chosen.items()))
+  return [statistics(model, inputs, targets, evaluate.batch_size(config, length),
+                     lambda n, length=length: meter.advance(length, n, f'length {length}'))
+          for length, (inputs, targets) in chosen.items()]

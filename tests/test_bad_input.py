@@ -245,6 +245,10 @@ CLI_CASES = [
     case(('run.py', '--mode=trace'), ['--mode=trace needs --workdir']),
     case(('run.py', '--mode=trace', '--workdir={run}', '--eval_lengths=4x'),
          ['--eval_lengths', '4x']),
+    case(('run.py', '--mode=trace', '--workdir={run}', '--suite=nosuch'),
+         ['--suite=nosuch', 'badd', 'carry_chain, all_maximal']),
+    case((*EVAL, '--workdir={run}', '--suite=sparse'), ['--suite', '--mode=trace',
+                                                       '--mode=eval']),
     # The sweep command.
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),

@@ -113,9 +113,14 @@ def test_trace_follows_the_state_through_the_steps_at_each_length(trained):
                '--eval_examples=3')
   assert result.returncode == 0, result.stderr
   assert '| 9 | 3 |' in result.stdout and '| 21 | 3 |' in result.stdout
-  traced = json.loads((workdir / 'trace' / 'length_21.json').read_text())
+  traced = json.loads((workdir / 'trace' / 'random' / 'length_21.json').read_text())
   assert traced['steps'] == 21 and len(traced['per_step']) == 22
-  assert (workdir / 'trace' / 'trace.png').stat().st_size > 0
+  assert (workdir / 'trace' / 'random' / 'trace.png').stat().st_size > 0
+  suite = run('--mode=trace', f'--workdir={workdir}', '--eval_lengths=9',
+              '--suite=all_maximal')
+  assert suite.returncode == 0, suite.stderr
+  assert '| 9 | 1 |' in suite.stdout  # the suite's one input: 1111 + 1111
+  assert (workdir / 'trace' / 'all_maximal' / 'length_9.json').exists()
 
 
 def test_decode_prints_the_model_answer_beside_the_true_one(trained):
