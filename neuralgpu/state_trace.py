@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu import evaluate
+from tasks.base import PAD
 
 # A wrong symbol read right for at least this share of the steps in a row was held, then
 # lost: more than an unfinished answer's guess.
@@ -79,6 +80,8 @@ def statistics(model, inputs: np.ndarray, targets: np.ndarray, batch: int,
       'length': inputs.shape[1], 'examples': len(inputs), 'steps': steps,
       'sequences_right': int(right.all(axis=1).sum()),
       'wrong_symbols': int((~right).sum()),
+      # Written where the answer has ended (its padding): a wrong end, not a wrong digit.
+      'wrong_after_answer': int((~right & (targets == PAD)).sum()),
       'never_right': int((~right & (longest == 0)).sum()),
       'held_then_lost': int((~right & (longest >= HELD_SHARE * steps)).sum()),
       # Of each wrong symbol: the longest run of steps it was read right.
@@ -93,15 +96,17 @@ def statistics(model, inputs: np.ndarray, targets: np.ndarray, batch: int,
 def summary_table(results: list[dict]) -> str:
   """One markdown row per length."""
   gates = [name for name in results[0]['per_step'][-1] if name.endswith(' leaking')]
-  header = ('| length | examples | sequences right | wrong symbols | never right | '
+  header = ('| length | examples | sequences right | wrong symbols | of them after the answer '
+            '| never right | '
             f'right for ≥ {HELD_SHARE:.0%} of the steps, then lost | answer formed by step | ' +
             ' | '.join(f'{name} (mean over steps)' for name in gates) + ' |')
-  lines = [header, '|' + '---:|' * (7 + len(gates))]
+  lines = [header, '|' + '---:|' * (8 + len(gates))]
   for result in results:
     means = [np.mean([row[name] for row in result['per_step'][1:]]) for name in gates]
     lines.append(
         f'| {result["length"]} | {result["examples"]} | {result["sequences_right"]} | '
-        f'{result["wrong_symbols"]} | {result["never_right"]} | {result["held_then_lost"]} '
+        f'{result["wrong_symbols"]} | {result["wrong_after_answer"]} | '
+        f'{result["never_right"]} | {result["held_then_lost"]} '
         f'| {result["formed_by_step"]} of {result["steps"]} | ' +
         ' | '.join(f'{100 * m:.2f}%' for m in means) + ' |')
   return '\n'.join(lines)

@@ -76,6 +76,7 @@ def test_each_wrong_symbol_is_told_held_then_lost_or_never_right_and_the_answer_
   result = state_trace.statistics(Scripted(reads), np.ones((1, 4), np.int32), target, 1)
   assert result['steps'] == 3 and result['sequences_right'] == 0
   assert result['wrong_symbols'] == 2 and result['never_right'] == 1
+  assert result['wrong_after_answer'] == 0  # no padding in this answer
   assert result['wrong_held_right_steps'] == [3, 0]
   assert result['held_then_lost'] == 1  # 3 steps right: at least a tenth of the 3 steps
   assert result['formed_by_step'] == 1  # the right symbols: since steps 1 and 0
@@ -83,15 +84,16 @@ def test_each_wrong_symbol_is_told_held_then_lost_or_never_right_and_the_answer_
   assert [row.get('changed_symbols') for row in result['per_step']] == [None, 1, 0, 1]
   assert result['per_step'][1]['gate 1 leaking'] == 0.25  # only 0.5 is strictly inside
   table = state_trace.summary_table([result])
-  assert '| 4 | 1 | 0 | 2 | 1 | 1 | 1 of 3 | 25.00% |' in table
+  assert '| 4 | 1 | 0 | 2 | 0 | 1 | 1 | 1 of 3 | 25.00% |' in table
   state_trace.figure([result], 'scripted')  # draws without error
 
 
 def test_a_symbol_right_for_a_moment_is_not_counted_as_held():
-  target = np.array([[1, 1]])
+  target = np.array([[1, 0]])  # an answer of one symbol, then padding (id 0)
   # 20 steps: position 0 right only at step 0 (1 step in a row, under a tenth), position
   # 1 right at steps 0-4 (5 in a row, over a tenth); both wrong at the end.
-  reads = [[1, 1]] + [[0, 1]] * 4 + [[0, 0]] * 16
+  reads = [[1, 0]] + [[0, 0]] * 4 + [[0, 1]] * 16
   result = state_trace.statistics(Scripted(reads), np.ones((1, 2), np.int32), target, 1)
   assert result['wrong_held_right_steps'] == [5, 1]
   assert result['held_then_lost'] == 1 and result['never_right'] == 0
+  assert result['wrong_after_answer'] == 1  # position 1, padding read as a symbol
