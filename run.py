@@ -39,8 +39,8 @@ flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'tra
                   'with the model in --workdir. visualize: draw the state through the '
                   'steps on --input into WORKDIR/visualize.png. trace: per step, the '
                   'wrong symbols, the state and its gates on --eval_examples test '
-                  'examples at each --eval_lengths, one step at a time (any length), into '
-                  'WORKDIR/trace. examples: print a few '
+                  'examples (or the inputs of --suite) at each --eval_lengths, one step at '
+                  'a time (any length), into WORKDIR/trace. examples: print a few '
                   'examples of --task at --max_length.')
 flags.DEFINE_string('experiment', 'badd', 'Preset to start from (flags override it); '
                     '--experiment=list prints the presets with one line each.')

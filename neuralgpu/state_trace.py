@@ -39,16 +39,14 @@ def one_batch(model, inputs, targets) -> tuple[list[dict], np.ndarray, np.ndarra
   rows, previous_state, previous_read = [], None, None
   right_since = np.full(targets.shape, -1)
   streak, longest = np.zeros(targets.shape, int), np.zeros(targets.shape, int)
+  examples = len(inputs)
   for step, (state, gates) in enumerate(model.states(inputs)):
     read = np.asarray(model.predictions(model.readout(state)))
     right = read == targets
     right_since = np.where(right, np.where(right_since < 0, step, right_since), -1)
     streak = np.where(right, streak + 1, 0)
     longest = np.maximum(longest, streak)
-    examples = len(inputs)
-    row = {'wrong_symbols': float((~right).sum()),
-           'wrong_sequences': float((~right).any(axis=1).sum()),
-           'state_rms': rms(state) * examples}
+    row = {'wrong_symbols': float((~right).sum()), 'state_rms': rms(state) * examples}
     if previous_state is not None:
       row['change_rms'] = rms(state - previous_state) * examples
       row['changed_symbols'] = float((read != previous_read).sum())
