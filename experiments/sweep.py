@@ -183,6 +183,13 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
   return runs
 
 
+def running_order(runs: list[Run]) -> list[Run]:
+  """Seed by seed, every configuration of a seed before the next seed: a sweep stopped
+  part way has compared its configurations on the seeds it finished."""
+  seeds = list(dict.fromkeys(run.seed for run in runs))
+  return sorted(runs, key=lambda run: seeds.index(run.seed))
+
+
 def lengths_of(config: Config) -> tuple[int, int]:
   """The two lengths success is judged at: the training length and ten times it."""
   task = tasks.get(config.task)
@@ -343,7 +350,7 @@ def main():
       raise ValueError('--track_every needs --track_lengths, e.g. --track_lengths=41,401')
     runs = plan(FLAGS.experiment, parse_seeds(FLAGS.seeds), parse_grid(FLAGS.grid), root,
                 common)
-    todo = [run for run in runs if run.result() is None]
+    todo = running_order([run for run in runs if run.result() is None])
     for run in todo:
       memory.training_fits(run.config, min(FLAGS.parallel, len(todo)))
     lock.hold(root, '--root')  # one sweep per root; each run also locks its workdir

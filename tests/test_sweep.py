@@ -118,6 +118,9 @@ def test_several_presets_are_swept_side_by_side_each_under_its_own_label(tmp_pat
       ('smoke_max_steps=4', 0), ('smoke_max_steps=4', 1),
       ('badd_dngpu_max_steps=4', 0), ('badd_dngpu_max_steps=4', 1)]
   assert [r.config.model for r in runs] == ['ngpu', 'ngpu', 'dngpu', 'dngpu']
+  assert [(r.label, r.seed) for r in sweep_module.running_order(runs)] == [
+      ('smoke_max_steps=4', 0), ('badd_dngpu_max_steps=4', 0),
+      ('smoke_max_steps=4', 1), ('badd_dngpu_max_steps=4', 1)]
   assert '--experiment=badd_dngpu' in runs[2].command()
   assert runs[3].workdir == tmp_path / 'badd_dngpu_max_steps=4_seed1'
   (timed,) = sweep_module.plan(['smoke'], [0], {'max_hours': [0.5]}, tmp_path,
