@@ -16,7 +16,7 @@ a guess at an unfinished answer may be) to a computation that went wrong.
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import evaluate
+from neuralgpu import evaluate, tables
 from tasks.base import PAD
 
 # A wrong symbol read right for at least this share of the steps in a row was held, then
@@ -94,20 +94,18 @@ def statistics(model, inputs: np.ndarray, targets: np.ndarray, batch: int,
 def summary_table(results: list[dict]) -> str:
   """One markdown row per length."""
   gates = [name for name in results[0]['per_step'][-1] if name.endswith(' leaking')]
-  header = ('| length | examples | sequences right | wrong symbols | of them after the answer '
-            '| never right | '
-            f'right for ≥ {HELD_SHARE:.0%} of the steps, then lost | answer formed by step | ' +
-            ' | '.join(f'{name} (mean over steps)' for name in gates) + ' |')
-  lines = [header, '|' + '---:|' * (8 + len(gates))]
+  header = ['length', 'examples', 'sequences right', 'wrong symbols', 'of them after the answer',
+            'never right', f'right for ≥ {HELD_SHARE:.0%} of the steps, then lost',
+            'answer formed by step'] + [f'{name} (mean over steps)' for name in gates]
+  rows = []
   for result in results:
     means = [np.mean([row[name] for row in result['per_step'][1:]]) for name in gates]
-    lines.append(
-        f'| {result["length"]} | {result["examples"]} | {result["sequences_right"]} | '
-        f'{result["wrong_symbols"]} | {result["wrong_after_answer"]} | '
-        f'{result["never_right"]} | {result["held_then_lost"]} '
-        f'| {result["formed_by_step"]} of {result["steps"]} | ' +
-        ' | '.join(f'{100 * m:.2f}%' for m in means) + ' |')
-  return '\n'.join(lines)
+    rows.append([str(result[key]) for key in (
+        'length', 'examples', 'sequences_right', 'wrong_symbols', 'wrong_after_answer',
+        'never_right', 'held_then_lost')] +
+                [f'{result["formed_by_step"]} of {result["steps"]}'] +
+                [f'{100 * m:.2f}%' for m in means])
+  return tables.markdown(header, rows)
 
 
 def figure(results: list[dict], title: str):
