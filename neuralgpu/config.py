@@ -170,7 +170,9 @@ class Config:
                             'of that and one up to max_length; it advances when the '
                             'batches up to the curriculum length since the last '
                             'validation average below the threshold. none: every length '
-                            'from the start.', choices=('exact', 'mixed', 'none'))
+                            'from the start (a task learned in stages moves on when its '
+                            'last 10 batches average below the threshold).',
+                            choices=('exact', 'mixed', 'none'))
   curriculum_threshold: float = setting(0.15, 'Advance the curriculum when the training '
                                         'sequence error is below this.',
                                         low=0.0, high=1.0)

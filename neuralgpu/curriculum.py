@@ -11,7 +11,10 @@ the curriculum length moves on.
   min_length and advances when the batches no longer than the curriculum length since
   the last validation (the reference: the last 200 steps) average a sequence error below
   the threshold.
-- none: the curriculum length is max_length from the start; batches are drawn as in exact.
+- none: the curriculum length is max_length from the start; batches are drawn as in exact
+  (or, with --batching=bins, one from every bin). A task learned in stages moves to its
+  next stage once its last CURRICULUM_WINDOW batches, of any length, average a sequence
+  error below the threshold.
 
 Lengths are those the task takes (e.g. odd ones for arithmetic); "uniformly" is over
 them.
@@ -52,20 +55,21 @@ class Curriculum:
       length = max(length, int(rng.choice(self.lengths(self.config.max_length))))
     return length
 
-  def record(self, state, length: int, sequence_error: float) -> None:
-    """Counts a training batch toward the advance."""
+  def record(self, state, length: int | None, sequence_error: float) -> None:
+    """Counts a training batch toward the advance (length None: one from every bin)."""
     curriculum = int(state.curriculum_length)
-    if self.config.curriculum == 'exact' and length == curriculum:
+    kind = self.config.curriculum
+    if kind == 'none' or (kind == 'exact' and length == curriculum):
       errors = np.roll(state.recent_errors.numpy(), -1)
       errors[-1] = sequence_error
       state.recent_errors.assign(errors)
-    elif self.config.curriculum == 'mixed' and length <= curriculum:
+    elif kind == 'mixed' and length <= curriculum:
       state.mixed_errors.assign_add([sequence_error, 1.0])
 
   def due(self, state, at_validation: bool) -> bool:
-    """Whether to advance now: exact after every batch, mixed at validations."""
+    """Whether to advance now: exact and none after every batch, mixed at validations."""
     threshold = self.config.curriculum_threshold
-    if self.config.curriculum == 'exact':
+    if self.config.curriculum in ('exact', 'none'):
       errors = state.recent_errors.numpy()
       return errors.min() >= 0 and errors.mean() < threshold
     if self.config.curriculum == 'mixed' and at_validation:

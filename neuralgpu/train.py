@@ -118,9 +118,8 @@ class Trainer:
       return self.recovery.update_skipped(step, metrics), metrics
     self.recovery.update_applied()
     s.window.assign_add([metrics['loss']] + [metrics[k] for k in self.model.extras] + [1.0])
-    if length is not None:
-      self.curriculum.record(s, length, 1 - metrics['sequence_accuracy'])
-      self.maybe_advance_curriculum()
+    self.curriculum.record(s, length, 1 - metrics['sequence_accuracy'])
+    self.maybe_advance_curriculum()
     return step, metrics
 
   def validate_and_save(self, step: int) -> int:

@@ -253,6 +253,26 @@ def test_a_task_in_stages_runs_the_length_curriculum_once_per_stage(tmp_path):
   assert trainer.curriculum.final_stage(trainer.state)
 
 
+def test_a_task_in_stages_moves_on_without_a_length_curriculum(tmp_path):
+  # --curriculum=none with a batch from every bin each step: every step counts toward
+  # the stage's advance (it used to count none, so the first stage never ended).
+  config = dataclasses.replace(TINY, task='mul_bases', max_length=5, curriculum='none',
+                               batching='bins', bins='3,5')
+  trainer = Trainer(config, tmp_path)
+  state = trainer.state
+  errors = [1 - trainer.train_one_step(step)[1]['sequence_accuracy']
+            for step in range(CURRICULUM_WINDOW)]
+  assert np.mean(errors) >= config.curriculum_threshold  # untrained: still in stage 0
+  assert int(state.stage) == 0
+  np.testing.assert_allclose(state.recent_errors.numpy(), errors, rtol=1e-6)
+  seen = []
+  for _ in range(3):
+    record_errors(trainer, 0.0)
+    trainer.maybe_advance_curriculum()
+    seen.append((int(state.stage), int(state.curriculum_length)))
+  assert seen == [(1, 5), (2, 5), (2, 5)]
+
+
 def test_tracking_logs_test_accuracy_at_its_lengths_outside_training_time(tmp_path,
                                                                           monkeypatch):
   config = dataclasses.replace(TINY, track_lengths='5,9', track_every=5)
