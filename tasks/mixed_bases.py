@@ -10,6 +10,8 @@ trainer moves to the next stage when its length curriculum is done). Everything 
 (`sample`, validation, evaluation, hard suites) uses the last base: it is the task the
 model is judged on.
 """
+import copy
+
 import numpy as np
 
 from tasks.arithmetic import DIGITS, ArithmeticTask
@@ -56,6 +58,15 @@ class MixedBases(Task):
                        f'{self.operators!r}, got {np.asarray(ids).tolist()}')
     return found[0]
 
+  def with_target_form(self, form):
+    """Every base's targets in `form`, as the arithmetic tasks take it."""
+    parts = [part.with_target_form(form) for part in self.parts]
+    if all(new is old for new, old in zip(parts, self.parts)):
+      return self
+    variant = copy.copy(self)
+    variant.parts = parts
+    return variant
+
   def random_inputs(self, rng, batch_size, length):
     return self._from_part(-1, self.parts[-1].random_inputs(rng, batch_size, length))
 
@@ -101,7 +112,12 @@ class MixedBases(Task):
   def decode(self, ids):
     text = ''.join(self.symbols(ids))
     op = next((op for op in self.operators if op in text), '')
-    return op.join(part[::-1] for part in text.split(op)) if op else text[::-1]
+    if op:
+      return op.join(part[::-1] for part in text.split(op))
+    number = text[::-1]
+    if self.parts[0].zero_filled:  # shown as a number, without the zero digits on top
+      return number.lstrip(self.digits[0]) or number[-1:]
+    return number
 
   def _index_of_text(self, text) -> int:
     if not isinstance(text, str):

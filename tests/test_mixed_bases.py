@@ -30,6 +30,20 @@ def test_targets_are_the_products_in_the_base_the_operator_names():
   assert TASK.decode(TASK.targets(TASK.encode('97*45')[None])[0]) == '4365'
 
 
+def test_zero_filled_targets_are_each_bases_zero_filled_targets():
+  zero_filled = TASK.with_target_form('zero_filled')
+  assert TASK.with_target_form('padded') is TASK and zero_filled.parts[0].zero_filled
+  assert not TASK.parts[0].zero_filled  # the task itself unchanged
+  inputs = TASK.random_training_inputs(np.random.default_rng(3), 300, 13, stage=2)
+  targets = zero_filled.targets(inputs)
+  check_products(inputs, targets)
+  assert (targets != 0).all()  # every position of the input's length holds a digit
+  assert zero_filled.decode(zero_filled.targets(TASK.encode('97*45')[None])[0]) == '4365'
+  assert zero_filled.decode(zero_filled.targets(TASK.encode('0b0')[None])[0]) == '0'
+  with pytest.raises(ValueError, match='valid: padded, zero_filled'):
+    TASK.with_target_form('reversed')
+
+
 @pytest.mark.parametrize('stage, operators', [(0, 'b'), (1, 'bq'), (2, 'bq*')])
 def test_stage_s_trains_on_the_first_s_plus_1_bases(stage, operators):
   inputs = TASK.random_training_inputs(np.random.default_rng(1), 200, 9, stage)
