@@ -114,10 +114,9 @@ class MixedBases(Task):
     op = next((op for op in self.operators if op in text), '')
     if op:
       return op.join(part[::-1] for part in text.split(op))
-    number = text[::-1]
-    if self.parts[0].zero_filled:  # shown as a number, without the zero digits on top
-      return number.lstrip(self.digits[0]) or number[-1:]
-    return number
+    # A lone result: its digits have the same ids in every base, and the last base has
+    # them all (a zero-filled one is shown as a number there).
+    return self.parts[-1].decode(ids)
 
   def _index_of_text(self, text) -> int:
     if not isinstance(text, str):
