@@ -6,11 +6,15 @@ and the best checkpoint."""
 import enum
 import re
 
+import numpy as np
 import tensorflow as tf
 
+import tasks
 from neuralgpu import evaluate, faults, model_registry, models, visualize
 
 VALIDATION_EXAMPLES = 64
+# The validation split's stream of hard inputs, apart from its random ones (stream 0).
+HARD_STREAM = 1
 PROBE_EXAMPLES = 16  # a probe at 10 times the length costs 100 times as much per example
 # Stop only after this many validations in a row get every sequence right, and then
 # the far length passes evaluate.solved: one perfect validation of 64 examples let
@@ -49,16 +53,15 @@ class Validation:
     c, s = self.config, self.state
     curriculum = int(s.curriculum_length)
     lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
-    examples = {name: evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                        split='validation')
-                for name, length in lengths.items()}
-    results = {name: evaluate.accuracy(self.predict, *examples[name]) for name in lengths}
-    target = self.last_accuracy = results['max']['sequence_accuracy']
+    examples = {name: self.examples(length) for name, length in lengths.items()}
+    results = {name: {kind: evaluate.accuracy(self.predict, *pair)
+                      for kind, pair in examples[name].items()} for name in lengths}
+    target = self.last_accuracy = sequences_right(results['max'])
     # A collapse from a model right at least half the time; below that, accuracy at
     # max_length swings widely while the curriculum is still short.
     if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
       return Verdict.COLLAPSED
-    beyond = results['beyond']['sequence_accuracy']
+    beyond = sequences_right(results['beyond'])
     # Ties at max_length go to the model that generalizes further, then to the later one.
     if (target, beyond) >= (float(s.best_accuracy), float(s.best_beyond_accuracy)):
       s.best_accuracy.assign(target)
@@ -67,32 +70,48 @@ class Validation:
       self.saves.save_best(step)
     else:
       s.since_best.assign_add(1)
-    loss = float(self.loss(*examples['curriculum']))
+    # The loss of random inputs alone, as the learning-rate plateau was tuned on.
+    loss = float(self.loss(*examples['curriculum']['random']))
     self.rate.after_validation(loss)
     self.write({'step': step, 'curriculum_length': curriculum,
                 'lr': self.rate.at(step), 'validation/curriculum_loss': loss,
-                **{f'validation/{k}_{m}': v[m] for k, v in results.items()
-                   for m in ('symbol_accuracy', 'sequence_accuracy')}})
+                **{key: value for name, kinds in results.items()
+                   for key, value in records(name, kinds).items()}})
     shown = {n: k for k, n in lengths.items()}  # once when the curriculum is at max_length
     print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
-        f'{evaluate.floor_percent(results[k]["sequence_accuracy"])} at length {n}'
-        for n, k in shown.items()), flush=True)
+        f'{describe(results[k])} at length {n}' for n, k in shown.items()), flush=True)
     perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
                target == 1.0 and beyond == 1.0)
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
     solved = int(s.solved_streak) >= SOLVED_STREAK and self.solved_far(step)
     return Verdict.SOLVED if solved else Verdict.GO_ON
 
+  def examples(self, length: int) -> dict:
+    """The validation examples at `length`: {'random': (inputs, targets)} and, when
+    training mixes in hard inputs (--hard_fraction > 0), 'hard': as many from the task's
+    sampler of them. The best checkpoint and solved go by both together, so a run is
+    judged on the inputs it is trained to get right: a badd model judged on random ones
+    alone stopped as solved, exact on random inputs at 401, with 6 of the 14 carry chains
+    of the suite there wrong."""
+    chosen = {'random': evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
+                                          split='validation')}
+    if self.config.hard_fraction:
+      rng = tasks.split_rng(self.task.name, 'validation', length, HARD_STREAM)
+      inputs = self.task.random_hard_training_inputs(rng, VALIDATION_EXAMPLES, length)
+      chosen['hard'] = inputs, self.task.targets(inputs)
+    return chosen
+
   def solved_far(self, step: int) -> bool:
     """The last check before stopping, too slow to run at every validation: the streak
     has every sequence right at max_length; evaluate.solved decides with the far length."""
     length = self.config.far_length()
-    inputs, targets = evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                        split='validation')
-    accuracy = evaluate.accuracy(self.predict, inputs, targets)['sequence_accuracy']
-    self.write({'step': step, 'validation/far_sequence_accuracy': accuracy})
-    print(f'  validation at step {step}: sequence accuracy '
-          f'{evaluate.floor_percent(accuracy)} at length {length}', flush=True)
+    results = {kind: evaluate.accuracy(self.predict, *pair)
+               for kind, pair in self.examples(length).items()}
+    # Each kind on its own passes evaluate.solved: hard inputs make up for no random one.
+    accuracy = min(result['sequence_accuracy'] for result in results.values())
+    self.write({'step': step, **records('far', results)})
+    print(f'  validation at step {step}: sequence accuracy {describe(results)} at length '
+          f'{length}', flush=True)
     if not evaluate.solved(1.0, accuracy):
       self.state.solved_streak.assign(0)
       return False
@@ -131,3 +150,23 @@ class Validation:
       record[f'track/symbols_{length}'] = result['symbol_accuracy']
       record[f'track/sequences_{length}'] = result['sequence_accuracy']
     return record
+
+
+def records(name: str, results: dict) -> dict:
+  """Metrics records of the accuracies at one validation length: validation/max_... of
+  random inputs, validation/max_hard_... of hard ones."""
+  return {f'validation/{name}{"" if kind == "random" else "_" + kind}_{m}': result[m]
+          for kind, result in results.items() for m in ('symbol_accuracy', 'sequence_accuracy')}
+
+
+def sequences_right(results: dict) -> float:
+  """The sequence accuracy over every kind of examples together (each kind has as many)."""
+  return float(np.mean([r['sequence_accuracy'] for r in results.values()]))
+
+
+def describe(results: dict) -> str:
+  """'100.00%', or with hard inputs '100.00% (hard inputs 93.75%)'."""
+  text = evaluate.floor_percent(results['random']['sequence_accuracy'])
+  if 'hard' in results:
+    text += f' (hard inputs {evaluate.floor_percent(results["hard"]["sequence_accuracy"])})'
+  return text

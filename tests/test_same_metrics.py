@@ -1,5 +1,7 @@
 """Refactoring changes no number: with --deterministic, the trainer writes the metrics it
-wrote when these records were made (tests/data/metrics_*.jsonl, from commit f7de56d).
+wrote when these records were made (tests/data/metrics_*.jsonl, from commit f7de56d;
+metrics_ngpu.jsonl made again when validation added hard inputs' accuracies, every number
+it had the same).
 
 To make them again after a change that is meant to change training:
     python -m tests.test_same_metrics

@@ -169,6 +169,31 @@ def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tm
   assert int(trainer.state.solved_streak) == 0  # the far check failed and reset it
 
 
+def test_with_hard_inputs_in_training_a_run_is_solved_only_when_it_gets_them_right(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, min_length=9, hard_fraction=0.5), tmp_path)
+  validation, task = trainer.validation, trainer.task
+  lengths = (9, validation.beyond_length(), TINY.far_length())
+  random = {tuple(row) for n in lengths for row in validation.examples(n)['random'][0]}
+
+  def right_on_random_inputs_only(inputs):
+    answers = task.targets(inputs)
+    other = np.array([tuple(row) not in random for row in inputs])
+    answers[other] = 1 - answers[other]
+    return answers
+
+  validation.predict = right_on_random_inputs_only
+  assert not any(trainer.validate(step) for step in range(1, SOLVED_STREAK + 2))
+  assert int(trainer.state.solved_streak) == 0 and float(trainer.state.best_accuracy) < 1
+  records = [json.loads(line) for line in (tmp_path / 'metrics.jsonl').read_text().splitlines()]
+  assert records[-1]['validation/max_sequence_accuracy'] == 1.0
+  assert records[-1]['validation/max_hard_sequence_accuracy'] < 1.0
+  validation.predict = task.targets
+  results = [trainer.validate(step) for step in range(10, 10 + SOLVED_STREAK)]
+  assert results == [False] * (SOLVED_STREAK - 1) + [True]
+  far = json.loads((tmp_path / 'metrics.jsonl').read_text().splitlines()[-1])
+  assert far['validation/far_hard_sequence_accuracy'] == 1.0
+
+
 def right_on_every(n, task):
   """A stand-in model right on every n-th example of a batch, wrong on the others."""
   def predict(inputs):
