@@ -52,6 +52,9 @@ flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e
 flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input suite of '
                     'the task (e.g. carry_chain) at each --eval_lengths, instead of '
                     '--eval_examples random test examples.')
+# Flags of some modes only, refused by the others rather than ignored.
+MODE_FLAGS = {'input': ('is the question', ('decode', 'visualize')),
+              'suite': ('picks the inputs', ('trace',))}
 flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
                     '--mode=eval with several workdirs: where the joint table and plot go.')
 
@@ -161,9 +164,10 @@ def main():
     return
   # Everything a user can get wrong is checked here, before any work.
   try:
-    if FLAGS.suite is not None and FLAGS.mode != 'trace':
-      raise ValueError(f'--suite picks the inputs of --mode=trace; --mode={FLAGS.mode} '
-                       'does not take it')
+    for flag, (use, modes) in MODE_FLAGS.items():
+      if FLAGS[flag].value is not None and FLAGS.mode not in modes:
+        raise ValueError(f'--{flag} {use} of --mode={" and ".join(modes)}; '
+                         f'--mode={FLAGS.mode} does not take it')
     if FLAGS.mode in ('decode', 'visualize'):
       config, workdir = trained_run(FLAGS.workdir, f'--mode={FLAGS.mode}')
       if FLAGS.input is None:

@@ -249,6 +249,9 @@ CLI_CASES = [
          ['--suite=nosuch', 'badd', 'carry_chain, all_maximal']),
     case((*EVAL, '--workdir={run}', '--suite=sparse'), ['--suite', '--mode=trace',
                                                        '--mode=eval']),
+    case((*EVAL, '--workdir={run}', '--input=1+1'), ['--input', '--mode=decode and visualize',
+                                                    '--mode=eval']),
+    case((*TRAIN, '--input=1+1'), ['--input', '--mode=decode', '--mode=train']),
     # The sweep command.
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),
