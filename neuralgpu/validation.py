@@ -107,7 +107,7 @@ class Validation:
     length = self.config.far_length()
     results = {kind: evaluate.accuracy(self.predict, *pair)
                for kind, pair in self.examples(length).items()}
-    # Each kind on its own passes evaluate.solved: hard inputs make up for no random one.
+    # Each kind must pass evaluate.solved alone: right hard inputs excuse no wrong random one.
     accuracy = min(result['sequence_accuracy'] for result in results.values())
     self.write({'step': step, **records('far', results)})
     print(f'  validation at step {step}: sequence accuracy {describe(results)} at length '
