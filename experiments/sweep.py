@@ -197,8 +197,9 @@ def lengths_of(config: Config) -> tuple[int, int]:
 
 
 def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:
-  """Runs each as a process, `parallel` at once; {workdir: exit status}. On Ctrl-C the
-  running ones are stopped as Ctrl-C stops run.py: each saves a checkpoint."""
+  """Runs each as a process, `parallel` at once; {workdir: exit status}. On Ctrl-C or
+  SIGTERM the running ones get the same signal, on which run.py saves a checkpoint and
+  stops. (Not always SIGINT: a run started in the background of a script ignores it.)"""
   running, stopping = set(), threading.Event()
 
   def one(run):
@@ -221,12 +222,17 @@ def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:
       for job in futures.as_completed(jobs):
         statuses[jobs[job].workdir] = job.result()
         report_done(jobs[job], job.result())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
       stopping.set()
       for process in list(running):
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal_of(stop))
       raise
   return statuses
+
+
+def signal_of(stop: KeyboardInterrupt) -> int:
+  """The signal that stopped the sweep: SIGTERM (cli's handler records it) or SIGINT."""
+  return getattr(stop, 'signum', signal.SIGINT)
 
 
 def run_on_ray(runs: list[Run], threads: int, address) -> dict:
@@ -367,10 +373,10 @@ def main():
       statuses = run_on_ray(todo, threads, FLAGS.ray_address)
     else:
       statuses = run_locally(todo, FLAGS.parallel, threads)
-  except KeyboardInterrupt:
+  except KeyboardInterrupt as stop:
     print(f'{PROGRAM}: interrupted; the runs saved their checkpoints: run the same command '
           'to go on', file=sys.stderr)
-    sys.exit(130)
+    sys.exit(128 + signal_of(stop))
   rows = summarize(runs, statuses)
   wall = time.time() - start
   near, far = lengths_of(runs[0].config)

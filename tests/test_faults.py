@@ -250,21 +250,29 @@ def test_a_full_disk_ends_in_one_line_with_the_checkpoints_intact(tmp_path):
   assert f'resuming {workdir} at step {step}' in resumed.stdout
 
 
-def test_ctrl_c_stops_a_sweep_in_one_line_and_its_runs_resume(tmp_path):
+def ignore_sigint():
+  """As in a background job of a script: SIGINT ignored, and so in the sweep's runs."""
+  signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize('stop, preexec', [(signal.SIGINT, None),
+                                           (signal.SIGTERM, ignore_sigint)],
+                         ids=['SIGINT', 'SIGTERM_with_SIGINT_ignored'])
+def test_a_signal_stops_a_sweep_in_one_line_and_its_runs_resume(tmp_path, stop, preexec):
   root = tmp_path / 'sweep'
   sweep = subprocess.Popen([sys.executable, '-m', 'experiments.sweep', '--experiment=smoke',
                             '--seeds=0', f'--root={root}', '--grid=max_steps=100000'],
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
+                           text=True, preexec_fn=preexec)
   workdir = root / 'max_steps=100000_seed0'
   deadline = time.time() + 120
   while time.time() < deadline and max(logged_steps(workdir), default=-1) < 5:
     time.sleep(0.05)
-  sweep.send_signal(signal.SIGINT)
+  sweep.send_signal(stop)
   _, stderr = sweep.communicate(timeout=120)
-  assert sweep.returncode == 130
+  assert sweep.returncode == 128 + stop
   assert stderr.strip().splitlines() == [
       'experiments.sweep: interrupted; the runs saved their checkpoints: run the same '
       'command to go on']
-  assert 'stopped by SIGINT at step' in (workdir / 'sweep.log').read_text()
+  assert f'stopped by {stop.name} at step' in (workdir / 'sweep.log').read_text()
   assert tf.train.latest_checkpoint(workdir / 'checkpoints')
