@@ -184,7 +184,8 @@ def test_a_baseline_runs_through_the_same_commands(tmp_path):
   assert (workdir / 'eval' / 'generalization.png').exists()
   decoded = run('--mode=decode', f'--workdir={workdir}', '--input=1011+110')
   assert decoded.returncode == 0 and 'true:   10001' in decoded.stdout, decoded.stderr
-  for mode in ('--mode=visualize', '--mode=trace'):
-    refused = run(mode, f'--workdir={workdir}', '--input=1011+110')
+  for mode, question in (('--mode=visualize', '--input=1011+110'),
+                         ('--mode=trace', '--eval_lengths=9')):
+    refused = run(mode, f'--workdir={workdir}', question)
     assert refused.returncode == 2 and mode in refused.stderr and '--model=gru' in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
