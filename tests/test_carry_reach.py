@@ -55,7 +55,10 @@ def test_the_command_on_trained_runs(tmp_path):
   assert result.returncode == 0, result.stderr
   rows = [line for line in result.stdout.splitlines() if line.startswith('| 9 |')
           or line.startswith('| 21 |')]
-  assert [row.split(' | ')[1].split('/')[1] for row in rows] == ['7', '19']
+  cells = [row.strip('| ').split(' | ') for row in rows]
+  assert [right.split('/')[1] for _, right, _, _ in cells] == ['7', '19']
+  for (_, _, reached, wrong), k in zip(cells, (4, 10)):  # the reach agrees with the list
+    assert int(reached) == (k if wrong == 'none' else int(wrong.split(',')[0]) - 1)
   for args, named in ((['--lengths=9'], 'addition'), (['--lengths=10'], '10'),
                       (['--lengths=x'], 'integers')):
     workdir = tmp_path / ('bmul' if named == 'addition' else 'badd')
