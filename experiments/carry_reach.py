@@ -4,9 +4,11 @@
 
 At each length (operands of k digits) it asks (bⁿ − 1) + 1 and 1 + (bⁿ − 1) for every
 n = 1..k, in base b: a carry entering at the lowest digit and running through n digits
-(tasks/structured_operands.chain). The `carry_chain` suite of --mode=eval tries
-n = 1..8 and then doubling n at three places; this tries every n at one place, and so
-finds the model's reach: the longest n up to which every chain comes out right.
+(tasks/structured_operands.chain), the run of digits b − 1 in the first operand or in
+the second. The `carry_chain` suite of --mode=eval tries n = 1..8 and then doubling n at
+three places; this tries every n at one place, and so finds the model's reach for each
+order: the longest n up to which every chain comes out right. The orders differ: the
+operands sit in different places of the input, the first where the answer is read.
 """
 import numpy as np
 from absl import flags
@@ -22,23 +24,21 @@ PROGRAM = 'experiments.carry_reach'
 WRONG_SHOWN = 8  # chain lengths listed as wrong per length
 
 
-def chain_inputs(task: ArithmeticTask, length: int) -> tuple[np.ndarray, np.ndarray]:
-  """(chain length of each row, inputs): both operand orders of every chain length."""
+ORDERS = {'(bⁿ − 1) + 1': True, '1 + (bⁿ − 1)': False}  # name: the run is the first operand
+
+
+def chain_inputs(task: ArithmeticTask, length: int, run_first: bool) -> np.ndarray:
+  """The inputs of chain lengths n = 1..k in one operand order, row n - 1 for n."""
   k = (length - 1) // 2
-  ns, firsts, seconds = [], [], []
-  for n in range(1, k + 1):
-    a, b = structured_operands.chain(k, task.base, 0, n)
-    for first, second in dict.fromkeys([(tuple(a), tuple(b)), (tuple(b), tuple(a))]):
-      ns.append(n)
-      firsts.append(first)
-      seconds.append(second)
-  return np.array(ns), task.layout(np.array(firsts), np.array(seconds))
+  pairs = [structured_operands.chain(k, task.base, 0, n) for n in range(1, k + 1)]
+  runs, ones = np.array([a for a, _ in pairs]), np.array([b for _, b in pairs])
+  return task.layout(runs, ones) if run_first else task.layout(ones, runs)
 
 
-def reach(ns: np.ndarray, right: np.ndarray) -> int:
-  """The longest chain length up to which every chain is right (0 if the first is wrong)."""
-  wrong = ns[~right]
-  return int(wrong.min()) - 1 if wrong.size else int(ns.max())
+def reach(right: np.ndarray) -> int:
+  """right[n - 1]: the chain of n digits is right. The longest n up to which every one
+  is (0 if the first is wrong)."""
+  return int(np.argmin(right)) if not right.all() else len(right)
 
 
 def main():
@@ -59,19 +59,20 @@ def main():
     cli.fail(PROGRAM, str(error))
   print(f'{FLAGS.workdir}: {run.task.name}, best checkpoint (step {run.step}); a carry '
         'entering at the lowest digit\n')
-  print('| length | chains right | reach (every chain up to n digits right) | wrong chain '
-        'lengths |')
-  print('| ---: | ---: | ---: | --- |')
+  print('| length | question | chains right | reach (every chain up to n digits right) | '
+        'wrong chain lengths |')
+  print('| ---: | --- | ---: | ---: | --- |')
   for length in lengths:
-    ns, inputs = chain_inputs(run.task, length)
-    predictions = evaluate.predict_all(run.predict, inputs,
-                                       evaluate.batch_size(run.config, length))
-    right = (predictions == run.task.targets(inputs)).all(axis=1)
-    wrong = sorted(set(ns[~right].tolist()))
-    listed = ', '.join(map(str, wrong[:WRONG_SHOWN])) + (', …' if len(wrong) > WRONG_SHOWN
-                                                         else '')
-    print(f'| {length} | {right.sum()}/{len(right)} | {reach(ns, right)} | {listed or "none"} |',
-          flush=True)
+    for order, run_first in ORDERS.items():
+      inputs = chain_inputs(run.task, length, run_first)
+      predictions = evaluate.predict_all(run.predict, inputs,
+                                         evaluate.batch_size(run.config, length))
+      right = (predictions == run.task.targets(inputs)).all(axis=1)
+      wrong = (np.flatnonzero(~right) + 1).tolist()
+      listed = ', '.join(map(str, wrong[:WRONG_SHOWN])) + (', …' if len(wrong) > WRONG_SHOWN
+                                                           else '')
+      print(f'| {length} | {order} | {right.sum()}/{len(right)} | {reach(right)} | '
+            f'{listed or "none"} |', flush=True)
 
 
 if __name__ == '__main__':
