@@ -21,10 +21,8 @@ flags.DEFINE_string('workdir', None, 'A trained run of an addition task.')
 flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.carry_reach'
-WRONG_SHOWN = 8  # chain lengths listed as wrong per length
-
-
-ORDERS = {'(bⁿ − 1) + 1': True, '1 + (bⁿ − 1)': False}  # name: the run is the first operand
+WRONG_SHOWN = 8  # wrong chain lengths listed per row
+ORDERS = {'(bⁿ − 1) + 1': True, '1 + (bⁿ − 1)': False}  # question: the run is the first operand
 
 
 def chain_inputs(task: ArithmeticTask, length: int, run_first: bool) -> np.ndarray:
