@@ -22,7 +22,8 @@ flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separat
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.carry_reach'
 WRONG_SHOWN = 8  # wrong chain lengths listed per row
-ORDERS = {'(bⁿ − 1) + 1': True, '1 + (bⁿ − 1)': False}  # question: the run is the first operand
+# The question, and whether the run of digits b − 1 is its first operand.
+ORDERS = {'(bⁿ − 1) + 1': True, '1 + (bⁿ − 1)': False}
 
 
 def chain_inputs(task: ArithmeticTask, length: int, run_first: bool) -> np.ndarray:
