@@ -1,4 +1,5 @@
 """Every preset is a valid experiment that documents itself; run.py lists them."""
+import dataclasses
 import re
 import subprocess
 import sys
@@ -52,6 +53,17 @@ def test_the_dngpu_presets_are_the_settings_of_dngpu_trainer_py():
         'training_plateau', 0.7, pytest.approx(1 / 60))
     assert (config.curriculum, config.roll_back, config.hard_fraction) == ('none', False, 0)
     assert (config.saturation_limit, config.saturation_weight) == (0.9, 1e-3)
+
+
+def test_badd_dngpu_structured_differs_from_badd_dngpu_in_target_and_data_only():
+  """The settings of the sweep in docs/results.md: badd_dngpu with
+  --target_form=zero_filled --hard_fraction=0.5 --hard_sampler=structured."""
+  ours, dngpu = presets.config('badd_dngpu_structured'), presets.config('badd_dngpu')
+  changed = {field.name for field in dataclasses.fields(ours)
+             if getattr(ours, field.name) != getattr(dngpu, field.name)}
+  assert changed == {'target_form', 'hard_fraction', 'hard_sampler'}
+  assert (ours.target_form, ours.hard_fraction, ours.hard_sampler) == (
+      'zero_filled', 0.5, 'structured')
 
 
 def test_experiment_list_prints_one_line_per_preset():
