@@ -85,8 +85,9 @@ def badd_dngpu_structured() -> dict:
   up to the input's length, as DNGPU writes products, and half of every bin's examples
   from the structured sampler (the kinds of the hard suites), judged by validation too.
   Seeds 0 and 1 solved at steps 4,400 and 2,600 (3,860 s and 2,297 s on one thread
-  each, two runs on the 2 cores): every suite right at 41, 131 and 132 of the 133 suite
-  inputs at 401, 146 and 121 of 153 at 2,001 (docs/results.md).
+  each, two runs on the 2 cores); seed 2 stopped unsolved at step 6,069. Every suite
+  right at 41 for each seed, 131, 132 and 133 of the 133 suite inputs at 401, 146, 121
+  and 135 of 153 at 2,001 (docs/results.md).
   """
   return dict(badd_dngpu(), target_form='zero_filled', hard_fraction=0.5,
               hard_sampler='structured')
