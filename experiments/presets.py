@@ -94,6 +94,21 @@ def badd_dngpu_structured() -> dict:
 
 
 @preset
+def badd_dngpu_long() -> dict:
+  """Binary addition, badd_dngpu_structured trained on lengths up to 81: not DNGPU's.
+
+  python run.py --experiment=badd_dngpu_long
+  badd_dngpu_structured with two more bins, 61 and 81 (DNGPU_trainer.py's end at 41);
+  so validated at 81 and 163 and solved at 801. A step costs about 2.4 times one of
+  badd_dngpu_structured. Why: seed 0 of badd_dngpu_structured, trained on from its best
+  checkpoint for 0.6 hours with these bins, got 16 of 16 random test examples right at
+  4,001 (4 of 16 before); 0.6 hours more with its own bins left it at 0 (docs/results.md).
+  """
+  return dict(badd_dngpu_structured(), bins='8,12,16,20,25,28,31,36,41,61,81',
+              max_length=81)
+
+
+@preset
 def bmul_dngpu() -> dict:
   """Binary multiplication, the DNGPU of Freivalds & Liepins with their settings for it.
 

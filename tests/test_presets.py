@@ -64,6 +64,13 @@ def test_badd_dngpu_structured_differs_from_badd_dngpu_in_target_and_data_only()
       'zero_filled', 0.5, 'structured')
 
 
+def test_badd_dngpu_long_adds_two_longer_bins_to_badd_dngpu_structured():
+  ours = presets.config('badd_dngpu_long')
+  structured = presets.config('badd_dngpu_structured')
+  assert set(ours.differing(structured, ignore=())) == {'bins', 'max_length'}
+  assert ours.bin_lengths() == structured.bin_lengths() + [61, 81]
+
+
 def test_experiment_list_prints_one_line_per_preset():
   result = subprocess.run([sys.executable, str(ROOT / 'run.py'), '--experiment=list'],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
