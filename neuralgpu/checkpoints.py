@@ -38,6 +38,18 @@ class Checkpoints:
         print(f'{path}: {why}; going back to the one before', flush=True)
     return int(self.state.step)
 
+  def start_from(self, source: Path) -> None:
+    """The model's weights from the best checkpoint of the run in source (--start_from);
+    UnusableCheckpoint if there is none this model can take."""
+    weights = tf.train.Checkpoint(model=self.model)
+    best = tf.train.CheckpointManager(weights, Path(source) / 'best', 1).checkpoints
+    why = (faults.why_not_restored(weights, self.model, best[-1]) if best
+           else 'it has no best checkpoint')
+    if why:
+      raise faults.UnusableCheckpoint(f'--start_from={source}: {why}; give the workdir of a '
+                                      'trained run of the same model and sizes')
+    print(f'starting from the weights of {best[-1]}', flush=True)
+
   def restore_best_weights(self) -> None:
     """The model's weights from the best checkpoint; the training state stays."""
     if self.best.checkpoints:

@@ -60,6 +60,11 @@ class Config:
                        'their DNGPU code), or the lstm or gru baseline in the form '
                        '--rnn_form.', choices=model_registry.names())
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
+  start_from: str = setting('', 'Start from the weights of the best checkpoint of the '
+                           'trained run in this workdir (the same model and sizes), '
+                           'with a fresh optimizer, curriculum and schedule: to train a '
+                           'model on under other settings, e.g. longer --bins. Empty: '
+                           'weights drawn by --seed.')
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
   max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
                              'training time (0: no limit); a time budget for runs compared '

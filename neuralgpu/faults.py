@@ -89,7 +89,7 @@ def restore(checkpoint, model, paths, workdir) -> list:
   UnusableCheckpoint if none can."""
   skipped = []
   for path in reversed(paths):
-    why = _restore_one(checkpoint, model, path)
+    why = why_not_restored(checkpoint, model, path)
     if why is None:
       return skipped
     skipped.append((path, why))
@@ -100,7 +100,7 @@ def restore(checkpoint, model, paths, workdir) -> list:
                            'put back its files, or start a new run in another --workdir')
 
 
-def _restore_one(checkpoint, model, path):
+def why_not_restored(checkpoint, model, path):
   """None if path restored into checkpoint, else why not."""
   import tensorflow as tf  # pylint: disable=import-outside-toplevel
   if not tf.io.gfile.exists(f'{path}.index'):

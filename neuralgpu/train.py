@@ -61,6 +61,8 @@ class Trainer:
     that is intact."""
     c, s = self.config, self.state
     step = self.saves.resume()
+    if c.start_from and not self.saves.latest.checkpoints:
+      self.saves.start_from(c.start_from)
     workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '

@@ -39,6 +39,11 @@ def check(workdir: Path, config: Config) -> None:
     raise ValueError(f'--workdir={workdir} cannot be written ({existing} is '
                      f'{"not a directory" if not existing.is_dir() else "read-only"}); give '
                      'a writable directory')
+  if config.start_from and not (workdir / 'checkpoints' / 'checkpoint').exists():
+    source = Path(config.start_from)
+    if not (source / 'best' / 'checkpoint').is_file():
+      raise ValueError(f'--start_from={source} holds no trained run with a best checkpoint; '
+                       'give the --workdir of a run that has validated at least once')
   config_path = workdir / 'config.json'
   if config_path.exists():
     saved = _read(config_path)

@@ -317,3 +317,36 @@ def test_tracking_logs_test_accuracy_at_its_lengths_outside_training_time(tmp_pa
   trainer.clock = time.time() - 2  # two seconds of training since the last count
   trainer.track(11)
   assert 2 <= float(trainer.state.seconds) - seconds < 2.5
+
+
+def checkpoint_weights(path) -> dict:
+  reader = tf.train.load_checkpoint(str(path))
+  return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
+          if name.startswith('model/') and 'OPTIMIZER_SLOT' not in name}
+
+
+def test_start_from_begins_at_the_best_weights_of_another_run(tmp_path):
+  first = Trainer(TINY, tmp_path / 'first')
+  first.train()
+  longer = dataclasses.replace(TINY, max_length=11, seed=1, max_steps=5,
+                               start_from=str(tmp_path / 'first'))
+  second = Trainer(longer, tmp_path / 'second')
+  second.train()
+  start = checkpoint_weights(second.saves.latest.checkpoints[0])  # saved before step 1
+  best = checkpoint_weights(first.saves.best.checkpoints[-1])
+  assert start.keys() == best.keys() and start
+  for name in best:
+    np.testing.assert_array_equal(start[name], best[name], err_msg=name)
+  assert int(second.state.step) == 5  # a fresh training state
+  # Resuming takes the run's own checkpoint, whatever became of the run it started from.
+  (tmp_path / 'first' / 'best' / 'checkpoint').unlink()
+  assert Trainer(dataclasses.replace(longer, max_steps=6), tmp_path / 'second').train() == 6
+
+
+def test_start_from_a_run_of_another_size_fails_naming_it(tmp_path):
+  Trainer(TINY, tmp_path / 'first').train()
+  wider = dataclasses.replace(TINY, maps=6, start_from=str(tmp_path / 'first'))
+  with pytest.raises(ValueError, match=r"--start_from=.*first: checkpoint does not match "
+                     r"this run's model .*same model and sizes"):
+    Trainer(wider, tmp_path / 'second').train()
+  assert not (tmp_path / 'second' / 'checkpoints').exists()
