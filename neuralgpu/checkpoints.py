@@ -7,6 +7,12 @@ import tensorflow as tf
 from neuralgpu import faults
 
 
+def best_path(workdir: Path):
+  """The path of the run's best checkpoint in WORKDIR/best, or None if it has none."""
+  saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
+  return saved.model_checkpoint_path if saved else None
+
+
 class Checkpoints:
 
   def __init__(self, workdir: Path, model, state, optimizer, log):
@@ -41,14 +47,13 @@ class Checkpoints:
   def start_from(self, source: Path) -> None:
     """The model's weights from the best checkpoint of the run in source (--start_from);
     UnusableCheckpoint if there is none this model can take."""
-    weights = tf.train.Checkpoint(model=self.model)
-    best = tf.train.CheckpointManager(weights, Path(source) / 'best', 1).checkpoints
-    why = (faults.why_not_restored(weights, self.model, best[-1]) if best
+    weights, best = tf.train.Checkpoint(model=self.model), best_path(source)
+    why = (faults.why_not_restored(weights, self.model, best) if best
            else 'it has no best checkpoint')
     if why:
       raise faults.UnusableCheckpoint(f'--start_from={source}: {why}; give the workdir of a '
                                       'trained run of the same model and sizes')
-    print(f'starting from the weights of {best[-1]}', flush=True)
+    print(f'starting from the weights of {best}', flush=True)
 
   def restore_best_weights(self) -> None:
     """The model's weights from the best checkpoint; the training state stays."""

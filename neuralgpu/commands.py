@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, tables,
                        visualize)
+from neuralgpu.checkpoints import best_path
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
 
@@ -64,11 +65,6 @@ def best_model(config, workdir: Path):
     except faults.UnusableCheckpoint:
       if best_path(workdir) == path:
         raise
-
-
-def best_path(workdir: Path):
-  saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
-  return saved.model_checkpoint_path if saved else None
 
 
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
