@@ -150,6 +150,11 @@ class Config:
   early_stopping: int = setting(0, 'Stop after this many validations in a row without a '
                                 'new best checkpoint (0 = off); training always ends with '
                                 'the best checkpoint restored.', low=0)
+  stop_when_solved: bool = setting(True, 'Stop when solved (every validation sequence '
+                                   'right at max_length and beyond, then at the far '
+                                   'length). false: train on to --max_steps, --max_hours '
+                                   'or --early_stopping, the best checkpoint moving to '
+                                   'the latest perfect validation.')
   roll_back: bool = setting(True, 'Go back to the best checkpoint with a lower rate when '
                             'validation accuracy at max_length falls below half the best '
                             '(once the best is at least 50%).')

@@ -83,7 +83,9 @@ class Validation:
     perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
                target == 1.0 and beyond == 1.0)
     s.solved_streak.assign(int(s.solved_streak) + 1 if perfect else 0)
-    solved = int(s.solved_streak) >= SOLVED_STREAK and self.solved_far(step)
+    # Not asked when the run goes on anyway: at the far length it is a slow check.
+    solved = (c.stop_when_solved and int(s.solved_streak) >= SOLVED_STREAK and
+              self.solved_far(step))
     return Verdict.SOLVED if solved else Verdict.GO_ON
 
   def examples(self, length: int) -> dict:

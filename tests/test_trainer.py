@@ -11,7 +11,7 @@ from neuralgpu import evaluate
 from neuralgpu.config import Config
 from neuralgpu.curriculum import CURRICULUM_WINDOW
 from neuralgpu.train import Trainer
-from neuralgpu.train_state import STOPPED_EARLY
+from neuralgpu.train_state import RUNNING, STOPPED_EARLY
 from neuralgpu.validation import SOLVED_STREAK
 from support import TINY
 
@@ -167,6 +167,19 @@ def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tm
   trainer.validation.predict = wrong_beyond(task, far)  # right up to twice max_length only
   assert not trainer.validate(4)
   assert int(trainer.state.solved_streak) == 0  # the far check failed and reset it
+
+
+def test_a_run_told_not_to_stop_when_solved_trains_on_with_the_latest_perfect_best(tmp_path):
+  config = dataclasses.replace(TINY, min_length=9, stop_when_solved=False, eval_every=1,
+                               max_steps=SOLVED_STREAK + 2)
+  trainer = Trainer(config, tmp_path)
+  trainer.validation.predict = trainer.task.targets  # an oracle: solved every validation
+  assert trainer.train() == config.max_steps
+  assert int(trainer.state.finished) == RUNNING
+  assert int(trainer.state.solved_streak) == config.max_steps
+  assert int(trainer.saves.best.latest_checkpoint.rsplit('-', 1)[1]) == config.max_steps
+  records = (tmp_path / 'metrics.jsonl').read_text()
+  assert 'validation/far_' not in records  # the slow far check is skipped
 
 
 def test_with_hard_inputs_in_training_a_run_is_solved_only_when_it_gets_them_right(tmp_path):
