@@ -104,7 +104,8 @@ def badd_dngpu_long() -> dict:
   checkpoint for 0.6 hours with these bins, got 16 of 16 random test examples right at
   4,001 (4 of 16 before); 0.6 hours more with its own bins left it at 0. Seeds 1 and 2
   trained on so (--start_from): 0 of 16 at 4,001 each, seed 2 exact on every suite at
-  2,001 (docs/results.md). Not yet trained from the start.
+  2,001; with seed 0's --lr=0.007 --nostop_when_solved --max_hours=0.6, 0 and 13 of 16,
+  each with suite inputs wrong at 401 (docs/results.md). Not yet trained from the start.
   """
   return dict(badd_dngpu_structured(), bins='8,12,16,20,25,28,31,36,41,61,81',
               max_length=81)
