@@ -33,6 +33,7 @@ setup(
         'tensorboard~=2.21.0',
         'matplotlib',
     ],
-    # ray: the sweep's --backend=ray. The tests run that backend, so they need it too.
-    extras_require={'ray': ['ray>=2.9'], 'test': ['pytest', 'ray>=2.9']},
+    # ray: the sweep's --backend=ray. The tests run that backend, so they need it too;
+    # pytest-xdist runs them on every core.
+    extras_require={'ray': ['ray>=2.9'], 'test': ['pytest', 'pytest-xdist', 'ray>=2.9']},
 )

@@ -15,11 +15,12 @@ def best_path(workdir: Path):
 
 class Checkpoints:
 
-  def __init__(self, workdir: Path, model, state, optimizer, log):
+  def __init__(self, workdir: Path, model, state, optimizer, log, extras=None):
     self.workdir, self.model, self.state, self.log = Path(workdir), model, state, log
     # 'adam' names the optimizer in checkpoints, whichever it is: runs saved before
-    # --optimizer existed resume with their Adam moments.
-    self.checkpoint = tf.train.Checkpoint(model=model, state=state, adam=optimizer)
+    # --optimizer existed resume with their Adam moments. extras: more to keep, by name.
+    self.checkpoint = tf.train.Checkpoint(model=model, state=state, adam=optimizer,
+                                          **(extras or {}))
     self.latest = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'checkpoints', 3)
     self.best = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'best', 1)
     self.resumed_at = self.saved_step = None

@@ -147,6 +147,12 @@ class Config:
                              'the validation loss before the rate decays.', low=1)
   lr_half_life: int = setting(0, 'Exponential decay: the rate halves every this many '
                               'steps (0 = off).', low=0)
+  weight_average: float = setting(0.0, 'Decay of an exponential moving average of the '
+                                  'weights, updated after every step (0 = off; 0.998 '
+                                  'averages over about 500 steps). Validation, and so the '
+                                  'best checkpoint, evaluation and --start_from, use the '
+                                  'averaged weights; training goes on from its own.',
+                                  low=0.0, high=1.0, high_open=True)
   early_stopping: int = setting(0, 'Stop after this many validations in a row without a '
                                 'new best checkpoint (0 = off); training always ends with '
                                 'the best checkpoint restored.', low=0)

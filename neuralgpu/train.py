@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import distribute, faults, models, optim
+from neuralgpu import distribute, faults, models, optim, weight_average
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
 from neuralgpu.curriculum import Curriculum
@@ -38,12 +38,13 @@ class Trainer:
     with self.strategy.scope() if self.strategy else contextlib.nullcontext():
       self.model = models.build(config, len(self.task.vocab))
       self.optimizer = optim.OPTIMIZERS[config.optimizer](self.model.trainable_variables)
+      self.average = weight_average.build(config, self.model)
     self.curriculum = Curriculum(config, self.task)
     self.data = TrainingData(config, self.task, self.curriculum)
     self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras))
     self.rate = RateSchedule(config, self.state)
     self.saves = Checkpoints(self.workdir, self.model, self.state, self.optimizer,
-                             self.metrics)
+                             self.metrics, self.average.trackables())
     self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
     self.train_step = self.step_function.compiled
     self.validation = Validation(config, self.task, self.model, self.curriculum,
@@ -63,6 +64,7 @@ class Trainer:
     step = self.saves.resume()
     if c.start_from and not self.saves.latest.checkpoints:
       self.saves.start_from(c.start_from)
+      self.average.reset()
     workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
@@ -119,6 +121,7 @@ class Trainer:
     if metrics['skipped']:
       return self.recovery.update_skipped(step, metrics), metrics
     self.recovery.update_applied()
+    self.average.update()
     s.window.assign_add([metrics['loss']] + [metrics[k] for k in self.model.extras] + [1.0])
     self.curriculum.record(s, length, 1 - metrics['sequence_accuracy'])
     self.maybe_advance_curriculum()
@@ -167,6 +170,7 @@ class Trainer:
       return
     self.rate.new_length()
     if self.model.on_curriculum_advance(at_max_length=self.curriculum.at_longest(s)):
+      self.average.reset()
       # E.g. merging relaxed weight sets costs accuracy for a while; measured against the
       # best before, that looked like a collapse and rolled back again and again.
       s.best_accuracy.assign(-1.0)
@@ -186,15 +190,18 @@ class Trainer:
 
   def validate(self, step: int) -> bool:
     """Validates; a collapse goes back to the best checkpoint. True if solved."""
-    verdict = self.validation.validate(step)
+    with self.average.in_model():  # so the best checkpoint holds the averaged weights
+      verdict = self.validation.validate(step)
     if verdict == Verdict.COLLAPSED:
       self.recovery.roll_back_collapse(step, self.validation.last_accuracy)
+      self.average.reset()
     return verdict == Verdict.SOLVED
 
   def track(self, step: int) -> None:
     """Logs the tracked accuracies; the time they take is not training time."""
     self.count_time()
-    record = self.validation.tracked(step)
+    with self.average.in_model():
+      record = self.validation.tracked(step)
     self.clock = time.time()
     self.write(record)
 
