@@ -251,7 +251,23 @@ def config(name: str, given: dict | None = None) -> Config:
     raise ValueError(f'--experiment={name} sets --{from_preset[0]}, which '
                      f'{belongs_to(from_preset[0])}, not of --model={made.model}; '
                      f'presets for {made.model}: {", ".join(for_model(made.model))}')
+  if made.start_from_preset:
+    first_stage(made)  # a preset that exists and trains from the start
   return made.validate()
+
+
+def first_stage(run: Config) -> Config:
+  """The run --start_from_preset trains first: that preset with run's seed (and
+  imports); ValueError if there is no such preset or it starts from another run."""
+  name = run.start_from_preset
+  try:
+    settings = get(name)
+  except ValueError as error:
+    raise ValueError(f'--start_from_preset: {error}') from None
+  if settings.get('start_from') or settings.get('start_from_preset'):
+    raise ValueError(f'--start_from_preset={name} starts from another run itself; give a '
+                     'preset that trains from the start')
+  return config(name, {'seed': run.seed, 'imports': run.imports})
 
 
 def default_workdir(name: str, given: dict) -> Path:

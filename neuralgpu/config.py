@@ -65,6 +65,10 @@ class Config:
                            'with a fresh optimizer, curriculum and schedule: to train a '
                            'model on under other settings, e.g. longer --bins. Empty: '
                            'weights drawn by --seed.')
+  start_from_preset: str = setting('', 'Train this preset first, with this run\'s seed, in '
+                                   'WORKDIR/start (or resume it there), then start from '
+                                   'its best weights as --start_from does: a recipe in two '
+                                   'stages as one run, e.g. for a sweep over seeds.')
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
   max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
                              'training time (0: no limit); a time budget for runs compared '
@@ -149,9 +153,10 @@ class Config:
                               'steps (0 = off).', low=0)
   weight_average: float = setting(0.0, 'Decay of an exponential moving average of the '
                                   'weights, updated after every step (0 = off; 0.998 '
-                                  'averages over about 500 steps). Validation, and so the '
-                                  'best checkpoint, evaluation and --start_from, use the '
-                                  'averaged weights; training goes on from its own.',
+                                  'averages over about 500 steps). Validation, probes and '
+                                  'learning curves, and so the best checkpoint, evaluation '
+                                  'and --start_from, use the averaged weights; training '
+                                  'goes on from its own.',
                                   low=0.0, high=1.0, high_open=True)
   early_stopping: int = setting(0, 'Stop after this many validations in a row without a '
                                 'new best checkpoint (0 = off); training always ends with '
@@ -251,6 +256,9 @@ class Config:
     foreign = self.foreign_settings()
     if foreign:
       raise ValueError(f'--{foreign[0]} {belongs_to(foreign[0])}, not of --model={self.model}')
+    if self.start_from and self.start_from_preset:
+      raise ValueError('give --start_from (a trained run) or --start_from_preset (a preset '
+                       'to train first), not both')
     if self.bidirectional and self.rnn_form != 'seq2seq':
       raise ValueError('--bidirectional needs --rnn_form=seq2seq: a read_write network '
                        'writes as it reads, so it cannot read ahead')

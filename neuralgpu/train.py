@@ -62,8 +62,9 @@ class Trainer:
     that is intact."""
     c, s = self.config, self.state
     step = self.saves.resume()
-    if c.start_from and not self.saves.latest.checkpoints:
-      self.saves.start_from(c.start_from)
+    source = c.start_from or self.train_first_stage()
+    if source and not self.saves.latest.checkpoints:
+      self.saves.start_from(source)
       self.average.reset()
     workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
     if int(s.finished) != RUNNING:
@@ -87,7 +88,8 @@ class Trainer:
           if step % c.log_every == 0 or step == c.max_steps:
             self.log(step, metrics, steps_run / (time.time() - start_time))
           if step % c.probe_every == 0:
-            self.validation.probe(step, self.metrics.writer)
+            with self.average.in_model():
+              self.validation.probe(step, self.metrics.writer)
           if c.track_lengths and step % c.track_every == 0:
             self.track(step)  # before the checkpoint, so that a resume keeps its record
           if step % c.eval_every == 0 or step == c.max_steps:
@@ -108,6 +110,20 @@ class Trainer:
     # finished run again adds none.
     self.saves.restore_best_weights()
     return step
+
+  def train_first_stage(self) -> str:
+    """--start_from_preset: trains (or resumes, or finds finished) that preset's run in
+    WORKDIR/start before this run's first checkpoint; its workdir, or '' if there is
+    none to train."""
+    if not self.config.start_from_preset or self.saves.latest.checkpoints:
+      return ''
+    # The presets build on this package, so it reaches them only when asked to.
+    from experiments import presets  # pylint: disable=import-outside-toplevel
+    workdir = self.workdir / 'start'
+    print(f'--start_from_preset={self.config.start_from_preset}: its run first, in '
+          f'{workdir}', flush=True)
+    Trainer(presets.first_stage(self.config), workdir).train()
+    return str(workdir)
 
   def train_one_step(self, step: int) -> tuple:
     """One update (skipped if its loss or gradient is NaN or Inf); returns the step

@@ -1,6 +1,6 @@
-"""An exponential moving average of the weights (--weight_average): validation, and so
-the best checkpoint, evaluation and --start_from, see the averaged weights; training
-goes on from its own.
+"""An exponential moving average of the weights (--weight_average): validation, probes
+and learning curves, and so the best checkpoint, evaluation and --start_from, see the
+averaged weights; training goes on from its own.
 
 Why: late in training at a high rate, badd models' weights swung widely from one
 checkpoint to the next (e.g. 128, 61, 107 and 113 of 128 random inputs right at length

@@ -1,7 +1,7 @@
 """Shared by the tests: the `slow` marker.
 
 The inner loop, under 2 minutes on 2 cores:  python -m pytest -q -m "not slow" tests
-Everything (what CI runs):                   python -m pytest -q tests
+Everything (what CI runs):                   python -m pytest -q -n auto --dist loadfile tests
 A module of subprocesses or trainings is marked slow as a whole; test_bad_input.py marks
 its command-line cases and the cases that need a trained run. What many modules share
 (the checkout's root, a tiny config) is in support.py."""

@@ -213,6 +213,9 @@ CLI_CASES = [
                                     'badd_lstm']),
     case((*TRAIN, '--units=64'), ['--units', '--model=lstm', 'not of --model=ngpu']),
     case((*TRAIN, '--strategy=multiworker'), ['--strategy=multiworker', 'TF_CONFIG']),
+    case((*TRAIN, '--start_from_preset=nosuch'), ['--start_from_preset', 'nosuch', 'smoke']),
+    case((*TRAIN, '--start_from_preset=smoke', '--start_from={run}'),
+         ['--start_from', '--start_from_preset', 'not both']),
     # run.py: workdirs it cannot train in.
     case((*TRAIN, '--workdir={file}'), ['--workdir', 'is a file', 'directory']),
     case((*TRAIN, '--workdir={file}/sub'), ['--workdir', 'cannot be written', 'directory']),

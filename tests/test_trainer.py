@@ -1,13 +1,16 @@
 """The trainer's curriculum, relaxation schedule, plateau decay and exact resumes."""
 import dataclasses
 import json
+import shutil
 import time
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import evaluate
+from experiments import presets
+from neuralgpu import checkpoints, evaluate
+from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.curriculum import CURRICULUM_WINDOW
 from neuralgpu.train import Trainer
@@ -354,6 +357,35 @@ def test_start_from_begins_at_the_best_weights_of_another_run(tmp_path):
   # Resuming takes the run's own checkpoint, whatever became of the run it started from.
   (tmp_path / 'first' / 'best' / 'checkpoint').unlink()
   assert Trainer(dataclasses.replace(longer, max_steps=6), tmp_path / 'second').train() == 6
+
+
+def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_best(tmp_path):
+  config = presets.config('smoke', {'start_from_preset': 'smoke', 'seed': 1, 'max_steps': 5})
+  trainer = Trainer(config, tmp_path)
+  assert trainer.train() == 5
+  first = workdirs.load_config(tmp_path / 'start')
+  assert (first.seed, first.max_steps, first.start_from_preset) == (1, 20, '')
+  start = checkpoint_weights(trainer.saves.latest.checkpoints[0])  # saved before step 1
+  best = checkpoint_weights(checkpoints.best_path(tmp_path / 'start'))
+  assert start.keys() == best.keys() and start
+  for name in best:
+    np.testing.assert_array_equal(start[name], best[name], err_msg=name)
+  # Going on needs the first stage no more: it is not trained again.
+  shutil.rmtree(tmp_path / 'start')
+  assert Trainer(dataclasses.replace(config, max_steps=6), tmp_path).train() == 6
+  assert not (tmp_path / 'start').exists()
+
+
+def test_a_preset_that_starts_from_another_run_cannot_be_the_first_stage():
+  def starts_elsewhere():
+    return dict(presets.smoke(), start_from_preset='smoke')
+  presets.preset(starts_elsewhere)
+  try:
+    with pytest.raises(ValueError, match=r'--start_from_preset=starts_elsewhere starts from '
+                       r'another run itself; give a preset that trains from the start'):
+      presets.config('smoke', {'start_from_preset': 'starts_elsewhere'})
+  finally:
+    del presets.PRESETS['starts_elsewhere']
 
 
 def test_start_from_a_run_of_another_size_fails_naming_it(tmp_path):
