@@ -179,6 +179,10 @@ class Config:
                               'at random (carry chains of any length and place, short and '
                               'sparse operands, a op a, a zero), for addition half of them '
                               'as carry_chains.', choices=('carry_chains', 'structured'))
+  validate_suites: bool = setting(False, "Validation also judges every input of the task's "
+                                  'hard-input suites (those --mode=eval reports) at each '
+                                  'of its lengths: the best checkpoint and solved need them '
+                                  'right too.')
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)

@@ -210,6 +210,31 @@ def test_with_hard_inputs_in_training_a_run_is_solved_only_when_it_gets_them_rig
   assert far['validation/far_hard_sequence_accuracy'] == 1.0
 
 
+def test_with_validate_suites_the_best_and_solved_need_every_suite_input_right(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, min_length=9, validate_suites=True), tmp_path)
+  validation, task = trainer.validation, trainer.task
+  beyond = validation.beyond_length()
+  maximal = tuple(task.eval_suites(beyond)['all_maximal'][0][0])  # 111111111+111111111
+
+  def wrong_on_the_maximal_operands(inputs):
+    answers = task.targets(inputs)
+    answers[[tuple(row) == maximal for row in inputs]] = 0
+    return answers
+
+  validation.predict = wrong_on_the_maximal_operands
+  assert not any(trainer.validate(step) for step in range(1, SOLVED_STREAK + 2))
+  assert int(trainer.state.solved_streak) == 0
+  record = json.loads((tmp_path / 'metrics.jsonl').read_text().splitlines()[-1])
+  assert record['validation/beyond_sequence_accuracy'] == 1.0
+  rows = [tuple(row) for inputs, _ in task.eval_suites(beyond).values() for row in inputs]
+  # all_maximal's one input, and the same in same_operand
+  assert record['validation/beyond_suites_sequence_accuracy'] == 1 - 2 / len(rows)
+  assert rows.count(maximal) == 2
+  validation.predict = task.targets
+  results = [trainer.validate(step) for step in range(10, 10 + SOLVED_STREAK)]
+  assert results == [False] * (SOLVED_STREAK - 1) + [True]
+
+
 def right_on_every(n, task):
   """A stand-in model right on every n-th example of a batch, wrong on the others."""
   def predict(inputs):
