@@ -91,7 +91,8 @@ class Validation:
   def examples(self, length: int) -> dict:
     """The validation examples at `length`: {'random': (inputs, targets)} and, when
     training mixes in hard inputs (--hard_fraction > 0), 'hard': as many from the task's
-    sampler of them. The best checkpoint and solved go by both together, so a run is
+    sampler of them; with --validate_suites, 'suites': every input of the task's suites.
+    The best checkpoint and solved go by all of them together, so a run is
     judged on the inputs it is trained to get right: a badd model judged on random ones
     alone stopped as solved, exact on random inputs at 401, with 6 of the 14 carry chains
     of the suite there wrong."""
