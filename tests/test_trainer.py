@@ -227,9 +227,8 @@ def test_with_validate_suites_the_best_and_solved_need_every_suite_input_right(t
   record = json.loads((tmp_path / 'metrics.jsonl').read_text().splitlines()[-1])
   assert record['validation/beyond_sequence_accuracy'] == 1.0
   rows = [tuple(row) for inputs, _ in task.eval_suites(beyond).values() for row in inputs]
-  # all_maximal's one input, and the same in same_operand
+  assert rows.count(maximal) == 2  # all_maximal's one input, and the same in same_operand
   assert record['validation/beyond_suites_sequence_accuracy'] == 1 - 2 / len(rows)
-  assert rows.count(maximal) == 2
   validation.predict = task.targets
   results = [trainer.validate(step) for step in range(10, 10 + SOLVED_STREAK)]
   assert results == [False] * (SOLVED_STREAK - 1) + [True]
