@@ -1,6 +1,6 @@
-"""What many test modules share: the checkout's root, a tiny training config and a
-check of dropout. Constants, not fixtures: modules use them at import time (in commands
-and parametrize lists)."""
+"""What many test modules share: the checkout's root, a tiny training config, a run
+trained straight and with a resume, and a check of dropout. Constants, not fixtures:
+modules use them at import time (in commands and parametrize lists)."""
 import dataclasses
 from pathlib import Path
 
@@ -8,6 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from neuralgpu.config import Config
+from neuralgpu.train import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,6 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # not for learning.
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
               log_every=5, max_steps=10)
+
+
+def straight_and_resumed(config, workdir: Path):
+  """Trainers of config's run to step 10 in one go (workdir/straight) and to step 5 then
+  resumed to 10 (workdir/resumed), each trained, for comparing the two."""
+  straight = Trainer(dataclasses.replace(config, max_steps=10), workdir / 'straight')
+  assert straight.train() == 10
+  Trainer(dataclasses.replace(config, max_steps=5), workdir / 'resumed').train()
+  resumed = Trainer(dataclasses.replace(config, max_steps=10), workdir / 'resumed')
+  assert resumed.train() == 10
+  return straight, resumed
 
 
 def assert_dropout_in_training_only(model_class, config):

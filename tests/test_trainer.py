@@ -16,7 +16,7 @@ from neuralgpu.curriculum import CURRICULUM_WINDOW
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import RUNNING, STOPPED_EARLY
 from neuralgpu.validation import SOLVED_STREAK
-from support import TINY
+from support import TINY, straight_and_resumed
 
 pytestmark = pytest.mark.slow
 
@@ -112,11 +112,7 @@ def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_pat
 
 def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
   config = dataclasses.replace(TINY, dropout=0.2, grad_noise=0.1, relax_sets=2)
-  straight = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'straight')
-  straight.train()
-  Trainer(dataclasses.replace(config, max_steps=5), tmp_path / 'resumed').train()
-  resumed = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'resumed')
-  assert resumed.train() == 10
+  straight, resumed = straight_and_resumed(config, tmp_path)
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
   assert int(straight.state.curriculum_length) == int(resumed.state.curriculum_length)
@@ -274,11 +270,7 @@ def test_exponential_decay_halves_the_rate_every_half_life(tmp_path):
 def test_a_baseline_trains_through_the_same_loop_and_resumes_exactly(tmp_path):
   config = dataclasses.replace(TINY, model='gru', rnn_form='seq2seq', maps=Config.maps,
                                height=Config.height, units=8, dropout=0.2, max_steps=10)
-  straight = Trainer(config, tmp_path / 'straight')
-  assert straight.train() == 10
-  Trainer(dataclasses.replace(config, max_steps=5), tmp_path / 'resumed').train()
-  resumed = Trainer(config, tmp_path / 'resumed')
-  assert resumed.train() == 10
+  straight, resumed = straight_and_resumed(config, tmp_path)
   for a, b in zip(straight.model.variables, resumed.model.variables):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
   assert straight.saves.best.latest_checkpoint and not straight.validation.draws_state

@@ -10,7 +10,7 @@ import tensorflow as tf
 from neuralgpu import weight_average
 from neuralgpu.config import Config
 from neuralgpu.train import Trainer
-from support import TINY
+from support import TINY, straight_and_resumed
 
 
 def test_the_average_moves_by_the_decay_swaps_in_and_out_and_resets():
@@ -51,10 +51,6 @@ def test_the_best_checkpoint_holds_the_averaged_weights_and_training_its_own(tmp
 @pytest.mark.slow
 def test_a_resumed_run_keeps_the_average_of_an_uninterrupted_one(tmp_path):
   config = dataclasses.replace(TINY, weight_average=0.9, dropout=0.2)
-  straight = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'straight')
-  straight.train()
-  Trainer(dataclasses.replace(config, max_steps=5), tmp_path / 'resumed').train()
-  resumed = Trainer(dataclasses.replace(config, max_steps=10), tmp_path / 'resumed')
-  assert resumed.train() == 10
+  straight, resumed = straight_and_resumed(config, tmp_path)
   for a, b in zip(straight.average.averages, resumed.average.averages):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
