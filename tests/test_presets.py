@@ -71,6 +71,15 @@ def test_badd_dngpu_long_adds_two_longer_bins_to_badd_dngpu_structured():
   assert ours.bin_lengths() == structured.bin_lengths() + [61, 81]
 
 
+def test_badd_dngpu_two_stage_is_badd_dngpu_long_after_badd_dngpu_structured():
+  ours, long = presets.config('badd_dngpu_two_stage'), presets.config('badd_dngpu_long')
+  assert ours.start_from_preset == 'badd_dngpu_structured'
+  assert set(ours.differing(long, ignore=())) == {
+      'start_from_preset', 'lr', 'stop_when_solved', 'max_steps', 'weight_average',
+      'validate_suites'}
+  assert presets.first_stage(ours) == presets.config('badd_dngpu_structured')
+
+
 def test_experiment_list_prints_one_line_per_preset():
   result = subprocess.run([sys.executable, str(ROOT / 'run.py'), '--experiment=list'],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
