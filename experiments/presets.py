@@ -117,12 +117,13 @@ def badd_dngpu_two_stage() -> dict:
   """Binary addition: badd_dngpu_structured, then badd_dngpu_long from its best: not DNGPU's.
 
   python run.py --experiment=badd_dngpu_two_stage
-  The recipe of the one badd model that meets issue 21's bar, as one run: the first stage
-  (badd_dngpu_structured, lengths up to 41) trains in WORKDIR/start; the second takes its
-  best weights on to lengths up to 81 for 1,200 steps at learning rate 0.007, validated on
-  the hard suites too, its best checkpoint holding a weight average (decay 0.998). One
-  thread per run, two runs on the 2 cores: the first stage 2,297 s and 3,860 s to solved
-  (seeds 1, 0), the second 3,316-3,326 s (docs/results.md).
+  The first stage (badd_dngpu_structured, lengths up to 41) trains in WORKDIR/start; the
+  second takes its best weights on to lengths up to 81 for 1,200 steps at learning rate
+  0.007, validated on the hard suites too, its best checkpoint holding a weight average
+  (decay 0.998). The first stage took 2,297 s and 3,860 s to solved (seeds 1, 0), the
+  second 4,505 s: one thread per run, beside other runs on the 2 cores. Seed 0 got every
+  suite right at 41 and 401, 16/16 random at 2,001 and 4,001, but 5 short or zero
+  operands of 153 suite inputs wrong at 2,001; seed 1 fails at 401 (docs/results.md).
   """
   return dict(badd_dngpu_long(), start_from_preset='badd_dngpu_structured', lr=0.007,
               stop_when_solved=False, max_steps=1200, weight_average=0.998,
