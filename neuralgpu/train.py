@@ -191,6 +191,7 @@ class Trainer:
       # best before, that looked like a collapse and rolled back again and again.
       s.best_accuracy.assign(-1.0)
       s.best_beyond_accuracy.assign(-1.0)
+      s.best_select_accuracy.assign(-1.0)
 
   def end_window(self, step: int) -> None:
     """After every eval_every steps: the model adapts to the window's mean loss and

@@ -19,9 +19,11 @@ class TrainState(tf.Module):
     self.curriculum_length = tf.Variable(start_length, trainable=False)
     self.stage = tf.Variable(0, trainable=False)  # of a task learned in stages
     self.lr = tf.Variable(config.lr, trainable=False)
-    # The best checkpoint's validation sequence accuracy at max_length and beyond it.
+    # The best checkpoint's validation sequence accuracy at max_length, beyond it and
+    # at --select_length.
     self.best_accuracy = tf.Variable(-1.0, trainable=False)
     self.best_beyond_accuracy = tf.Variable(-1.0, trainable=False)
+    self.best_select_accuracy = tf.Variable(-1.0, trainable=False)
     self.stalls = tf.Variable(0, trainable=False)  # validations without progress
     self.solved_streak = tf.Variable(0, trainable=False)  # perfect validations in a row
     # Lowest validation loss at the curriculum length since it last advanced.

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 import tasks
 from neuralgpu import evaluate, faults, model_registry, models, visualize
+from neuralgpu.config import SELECT_EXAMPLES
 
 VALIDATION_EXAMPLES = 64
 # The validation split's stream of hard inputs, apart from its random ones (stream 0).
@@ -54,6 +55,9 @@ class Validation:
     curriculum = int(s.curriculum_length)
     lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
     examples = {name: self.examples(length) for name, length in lengths.items()}
+    if c.select_length:
+      lengths['select'] = c.select_length
+      examples['select'] = self.examples(c.select_length, SELECT_EXAMPLES, with_suites=False)
     results = {name: {kind: evaluate.accuracy(self.predict, *pair)
                       for kind, pair in examples[name].items()} for name in lengths}
     target = self.last_accuracy = sequences_right(results['max'])
@@ -62,10 +66,13 @@ class Validation:
     if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
       return Verdict.COLLAPSED
     beyond = sequences_right(results['beyond'])
-    # Ties at max_length go to the model that generalizes further, then to the later one.
-    if (target, beyond) >= (float(s.best_accuracy), float(s.best_beyond_accuracy)):
+    select = sequences_right(results['select']) if 'select' in results else 0.0
+    if self.rank(target, beyond, select) >= self.rank(float(s.best_accuracy),
+                                                      float(s.best_beyond_accuracy),
+                                                      float(s.best_select_accuracy)):
       s.best_accuracy.assign(target)
       s.best_beyond_accuracy.assign(beyond)
+      s.best_select_accuracy.assign(select)
       s.since_best.assign(0)
       self.saves.save_best(step)
     else:
@@ -88,24 +95,37 @@ class Validation:
               self.solved_far(step))
     return Verdict.SOLVED if solved else Verdict.GO_ON
 
-  def examples(self, length: int) -> dict:
-    """The validation examples at `length`: {'random': (inputs, targets)} and, when
-    training mixes in hard inputs (--hard_fraction > 0), 'hard': as many from the task's
-    sampler of them; with --validate_suites, 'suites': every input of the task's suites.
+  def rank(self, target: float, beyond: float, select: float) -> tuple:
+    """What the best checkpoint maximizes, ties going to the later one: sequences right
+    at max_length, then beyond it (the model that generalizes further). With
+    --select_length their sum with those right at that length comes first: one badd
+    model's validations were perfect at 81 and 163 while it went wrong at 2,001 as it
+    trained on; another's best stayed at step 200 (103 of 153 suite inputs right at
+    2,001) because later ones had one hard input of 64 wrong at 163, and its last got 151
+    (docs/results.md)."""
+    if self.config.select_length:
+      return target + beyond + select, target, beyond
+    return target, beyond
+
+  def examples(self, length: int, count: int = VALIDATION_EXAMPLES,
+               with_suites: bool = True) -> dict:
+    """The validation examples at `length`: {'random': (inputs, targets)} of `count`
+    and, when training mixes in hard inputs (--hard_fraction > 0), 'hard': as many from
+    the task's sampler of them; with --validate_suites and `with_suites`, 'suites': every
+    input of the task's suites.
     The best checkpoint and solved go by all of them together, so a run is
     judged on the inputs it is trained to get right: a badd model judged on random ones
     alone stopped as solved, exact on random inputs at 401, with 6 of the 14 carry chains
     of the suite there wrong."""
-    chosen = {'random': evaluate.held_out(self.task, length, VALIDATION_EXAMPLES,
-                                          split='validation')}
+    chosen = {'random': evaluate.held_out(self.task, length, count, split='validation')}
     if self.config.hard_fraction:
       rng = tasks.split_rng(self.task.name, 'validation', length, HARD_STREAM)
-      inputs = self.task.random_hard_training_inputs(rng, VALIDATION_EXAMPLES, length)
+      inputs = self.task.random_hard_training_inputs(rng, count, length)
       chosen['hard'] = inputs, self.task.targets(inputs)
     # The 64 hard inputs drawn at random missed what the suites see: a badd model right on
     # all of them at 81 and 163 had 2 of the suites' 66 carry chains wrong at 163, 14 of
     # 72 at 401 (docs/results.md).
-    suites = self.task.eval_suites(length) if self.config.validate_suites else {}
+    suites = self.task.eval_suites(length) if with_suites and self.config.validate_suites else {}
     if suites:
       chosen['suites'] = tuple(np.concatenate(part) for part in zip(*suites.values()))
     return chosen

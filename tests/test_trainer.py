@@ -110,6 +110,33 @@ def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_pat
   assert trainer.saves.best.latest_checkpoint.endswith('ckpt-15')
 
 
+def test_select_length_puts_the_best_checkpoint_on_the_most_right_over_three_lengths(
+    tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, select_length=41), tmp_path)
+  validation, task = trainer.validation, trainer.task
+  wrong_at_select = wrong_beyond(task, 41)
+
+  def half_wrong_at_max_length(inputs):
+    answers = task.targets(inputs)
+    if inputs.shape[1] == TINY.max_length:
+      answers[::2] = 0
+    return answers
+
+  validation.predict = wrong_at_select
+  trainer.validate(5)
+  record = json.loads((tmp_path / 'metrics.jsonl').read_text().splitlines()[-1])
+  assert record['validation/max_sequence_accuracy'] == 1.0
+  assert record['validation/select_sequence_accuracy'] == 0.0
+  # Right on half at max_length and everything further: more right over the three
+  # lengths, though ranked by max_length first it would not be the best.
+  validation.predict = half_wrong_at_max_length
+  trainer.validate(10)
+  assert trainer.saves.best.latest_checkpoint.endswith('ckpt-10')
+  validation.predict = wrong_at_select
+  trainer.validate(15)
+  assert trainer.saves.best.latest_checkpoint.endswith('ckpt-10')
+
+
 def test_a_resumed_run_continues_exactly_like_an_uninterrupted_one(tmp_path):
   config = dataclasses.replace(TINY, dropout=0.2, grad_noise=0.1, relax_sets=2)
   straight, resumed = straight_and_resumed(config, tmp_path)
