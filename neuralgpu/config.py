@@ -20,8 +20,8 @@ RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_e
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
 
-# Random and hard inputs each that --select_length judges: at 2,001 the 64 took a
-# badd_dngpu model about 150 s on one thread.
+# Random and hard inputs each that --select_length judges: at 2,001 they made a
+# badd_dngpu validation take 3 to 5 minutes on one thread, 10 to 20 s without.
 SELECT_EXAMPLES = 32
 
 # Settings that no longer exist, with the value that meant "off": a saved config that has
