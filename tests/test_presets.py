@@ -76,7 +76,7 @@ def test_badd_dngpu_two_stage_is_badd_dngpu_long_after_badd_dngpu_structured():
   assert ours.start_from_preset == 'badd_dngpu_structured'
   assert set(ours.differing(long, ignore=())) == {
       'start_from_preset', 'lr', 'stop_when_solved', 'max_steps', 'weight_average',
-      'validate_suites'}
+      'validate_suites', 'select_length'}
   assert presets.first_stage(ours) == presets.config('badd_dngpu_structured')
 
 
