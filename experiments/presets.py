@@ -121,7 +121,7 @@ def badd_dngpu_two_stage() -> dict:
   second takes its best weights on to lengths up to 81 for 1,200 steps at learning rate
   0.007, validated on the hard suites too and on 64 inputs at 2,001, its best
   checkpoint holding a weight average (decay 0.998). The first stage took 2,297 s and
-  3,860 s to solved (seeds 1, 0), the second about 4,000 s: one thread per run, beside
+  3,860 s to solved (seeds 1, 0), the second 3,968 s and 4,048 s: one thread per run, beside
   other runs on the 2 cores. Seed 0 meets issue 21's bar (every suite input right at 41,
   401 and 2,001, 128/128 random at 401, 16/16 at 2,001 and 4,001); seed 1 misses 5 of
   the 153 suite inputs at 2,001. Without the validation at 2,001 neither did: seed 0
