@@ -21,7 +21,8 @@ RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_e
 
 
 # Random and hard inputs each that --select_length judges: at 2,001 they made a
-# badd_dngpu validation take 3 to 5 minutes on one thread, 10 to 20 s without.
+# badd_dngpu validation take 178 to 315 s on one thread beside other jobs (7 to 17 s
+# without).
 SELECT_EXAMPLES = 32
 
 # Settings that no longer exist, with the value that meant "off": a saved config that has
@@ -295,9 +296,8 @@ class Config:
         raise ValueError('--batching=bins trains on every bin from the first step; it needs '
                          '--curriculum=none')
       self.bin_lengths()
-    if self.select_length and not task.is_valid_length(self.select_length):
-      raise ValueError(f'--select_length: {self.task} cannot take length '
-                       f'{self.select_length}; valid lengths are {task.describe_lengths()}')
+    if self.select_length:
+      self._check_length('select_length', self.select_length)
     self.lengths_to_report()
     self.lengths_to_track()
     return self
@@ -364,17 +364,22 @@ class Config:
 
   def _lengths(self, name: str) -> list[int]:
     """A comma-separated list of lengths the task takes, or ValueError."""
-    text, task = getattr(self, name), tasks.get(self.task)
+    text = getattr(self, name)
     try:
       lengths = [int(part) for part in text.split(',')]
     except ValueError:
       raise ValueError(f'--{name}={text!r} is not valid; give comma-separated integers '
                        'like 41,401') from None
     for length in lengths:
-      if not task.is_valid_length(length):
-        raise ValueError(f'--{name}: {self.task} cannot take length {length}; valid '
-                         f'lengths are {task.describe_lengths()}')
+      self._check_length(name, length)
     return lengths
+
+  def _check_length(self, name: str, length: int) -> None:
+    """ValueError if the task cannot take `length`, given as --name."""
+    task = tasks.get(self.task)
+    if not task.is_valid_length(length):
+      raise ValueError(f'--{name}: {self.task} cannot take length {length}; valid '
+                       f'lengths are {task.describe_lengths()}')
 
   def far_length(self) -> int:
     """The longest length the task takes up to ten times as many symbols as max_length."""

@@ -66,7 +66,7 @@ class Validation:
     if c.roll_back and float(s.best_accuracy) >= 0.5 and target < float(s.best_accuracy) / 2:
       return Verdict.COLLAPSED
     beyond = sequences_right(results['beyond'])
-    select = sequences_right(results['select']) if 'select' in results else 0.0
+    select = sequences_right(results['select']) if c.select_length else 0.0
     if self.rank(target, beyond, select) >= self.rank(float(s.best_accuracy),
                                                       float(s.best_beyond_accuracy),
                                                       float(s.best_select_accuracy)):
