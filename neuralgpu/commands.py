@@ -109,9 +109,12 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
       report.write([result], Path(workdir) / 'eval')
     print(f'\n{tables.results([result])}\n')
     for row in rows:
-      for failure in row['failures']:
-        print(f'  wrong at length {row["length"]}: {failure["input"]}\n'
-              f'    model: {failure["model"]}\n    true:  {failure["true"]}')
+      shown = [('', row['failures'])] + [(f' ({suite})', scores['failures'])
+                                         for suite, scores in row['suites'].items()]
+      for where, failures in shown:
+        for failure in failures:
+          print(f'  wrong at length {row["length"]}{where}: {failure["input"]}\n'
+                f'    model: {failure["model"]}\n    true:  {failure["true"]}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {Path(workdir) / "eval"}', flush=True)
     results.append(result)

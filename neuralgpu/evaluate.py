@@ -106,8 +106,8 @@ class Progress:
 
 def evaluate_lengths(predict, task, config, lengths, count: int, progress: bool = False,
                      suites: bool = True) -> list[dict]:
-  """Per length: accuracy on `count` test examples, a few failures decoded, and (unless
-  suites is False) the accuracy on each of the task's hard-input suites."""
+  """Per length: accuracy on `count` test examples and (unless suites is False) on each
+  of the task's hard-input suites, each with its first few failures decoded."""
   sets = {length: {'random': held_out(task, length, count),
                    **(task.eval_suites(length) if suites else {})}
           for length in lengths}
@@ -121,11 +121,12 @@ def evaluate_lengths(predict, task, config, lengths, count: int, progress: bool 
       if meter:
         on_batch = lambda n, name=name: meter.advance(length, n, f'length {length} {name}')
       predictions = predict_all(predict, inputs, batch_size(config, length), on_batch)
+      result = {**scores(predictions, targets),
+                'failures': failures(task, inputs, predictions, targets)}
       if name == 'random':
-        row.update(scores(predictions, targets),
-                   failures=failures(task, inputs, predictions, targets))
+        row.update(result)
       else:
-        suite_scores[name] = scores(predictions, targets)
+        suite_scores[name] = result
     rows.append({**row, 'suites': suite_scores})
   return rows
 

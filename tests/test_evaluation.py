@@ -30,6 +30,22 @@ def test_failures_are_decoded_wrong_answers_only():
       {'input': '11+01', 'model': '101', 'true': '100'}]
 
 
+def test_a_wrong_suite_answer_is_decoded_under_its_suite():
+  task, config = tasks.get('badd'), Config()
+  maximal = task.eval_suites(9)['all_maximal'][0][0]
+
+  def predict(inputs):  # right but for the lowest digit of the all-maximal input's sum
+    targets = task.targets(inputs)
+    targets[(inputs == maximal).all(axis=1), 0] = task.encode('1+1')[0]  # a 1 for its 0
+    return targets
+
+  row, = evaluate.evaluate_lengths(predict, task, config, [9], 5)
+  assert row['failures'] == [] and row['suites']['carry_chain']['failures'] == []
+  wrong, = row['suites']['all_maximal']['failures']
+  assert wrong['input'] == task.decode(maximal) == '1111+1111'
+  assert (wrong['model'], wrong['true']) == ('11111', '11110')
+
+
 def test_evaluation_uses_the_same_examples_whatever_the_model():
   task, config = tasks.get('badd'), Config()
   calls = []

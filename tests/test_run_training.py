@@ -73,6 +73,11 @@ def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   assert [row['length'] for row in once['lengths']] == [9, 17, 81]
   assert once['checkpoint_step'] > 0 and once['seed'] == 0 and once['task'] == 'badd'
   assert set(once['lengths'][2]['suites']) == set(tasks.get('badd').eval_suites(81))
+  shown = [(row['length'], suite, failure['input']) for row in once['lengths']
+           for suite, scores in row['suites'].items() for failure in scores['failures']]
+  assert shown  # the briefly trained model gets suite inputs wrong at 81
+  for length, suite, text in shown:
+    assert f'wrong at length {length} ({suite}): {text}\n' in first.stdout
   assert '| 17 | 8 |' in (workdir / 'eval' / 'table.md').read_text()
   assert (workdir / 'eval' / 'generalization.png').stat().st_size > 0
   assert run(*args).returncode == 0
