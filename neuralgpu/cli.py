@@ -31,8 +31,8 @@ def faults_in_one_line(program: str):
     fail(program, str(error), status=1)
   except KeyboardInterrupt as stop:
     signum = getattr(stop, 'signum', signal.SIGINT)
-    step = getattr(stop, 'step', None)
-    saved = f' at step {step}, its checkpoint saved' if step is not None else ''
+    step, workdir = getattr(stop, 'step', None), getattr(stop, 'workdir', None)
+    saved = f' at step {step} in {workdir}, its checkpoint saved' if step is not None else ''
     print(f'{program}: stopped by {signal.Signals(signum).name}{saved}; run the same '
           'command to go on', file=sys.stderr)
     sys.exit(128 + signum)

@@ -31,11 +31,12 @@ class Diverged(RunFailed):
 
 
 class Interrupted(KeyboardInterrupt):
-  """SIGINT or SIGTERM; `step` is that of the checkpoint saved on the way out, if any."""
+  """SIGINT or SIGTERM; `step` is that of the checkpoint saved on the way out, if any,
+  in `workdir` (a two-stage run's first stage has its own)."""
 
-  def __init__(self, signum: int, step=None):
+  def __init__(self, signum: int, step=None, workdir=None):
     super().__init__(signal.Signals(signum).name)
-    self.signum, self.step = signum, step
+    self.signum, self.step, self.workdir = signum, step, workdir
 
 
 @contextlib.contextmanager

@@ -97,7 +97,7 @@ class Trainer:
         if signals:
           self.count_time()
           self.saves.save(step)
-          raise faults.Interrupted(signals[0], step)
+          raise faults.Interrupted(signals[0], step, self.workdir)
         if self.out_of_time(step):
           print(f'stopped at step {step}: --max_hours={c.max_hours:g} of training time '
                 'spent', flush=True)

@@ -89,8 +89,9 @@ def test_sigint_and_sigterm_save_a_checkpoint_and_the_resume_is_exact(straight, 
   _, stderr = process.communicate(timeout=60)
   assert process.returncode == 128 + stop
   line = stderr.strip().splitlines()[-1]
-  assert line.startswith(f'run.py: stopped by {stop.name} at step ') and 'saved' in line
-  step = int(line.split(' at step ')[1].split(',')[0])
+  assert line.startswith(f'run.py: stopped by {stop.name} at step ')
+  assert line.endswith(f' in {workdir}, its checkpoint saved; run the same command to go on')
+  step = int(line.split(' at step ')[1].split(' in ')[0])
   assert 10 <= step < 40
   assert tf.train.latest_checkpoint(workdir / 'checkpoints').endswith(f'ckpt-{step}')
   resumed = run(workdir)

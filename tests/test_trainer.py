@@ -1,7 +1,9 @@
 """The trainer's curriculum, relaxation schedule, plateau decay and exact resumes."""
+import contextlib
 import dataclasses
 import json
 import shutil
+import signal
 import time
 
 import numpy as np
@@ -9,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from experiments import presets
-from neuralgpu import checkpoints, evaluate
+from neuralgpu import checkpoints, evaluate, faults
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.curriculum import CURRICULUM_WINDOW
@@ -417,6 +419,21 @@ def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_be
   shutil.rmtree(tmp_path / 'start')
   assert Trainer(dataclasses.replace(config, max_steps=6), tmp_path).train() == 6
   assert not (tmp_path / 'start').exists()
+
+
+def test_a_signal_in_the_first_stage_names_that_stage_and_its_checkpoint(tmp_path,
+                                                                          monkeypatch):
+  @contextlib.contextmanager
+  def sigterm_already_received():
+    yield [signal.SIGTERM]
+
+  monkeypatch.setattr(faults, 'signals_deferred', sigterm_already_received)
+  config = presets.config('smoke', {'start_from_preset': 'smoke', 'max_steps': 5})
+  with pytest.raises(faults.Interrupted) as stop:
+    Trainer(config, tmp_path).train()
+  assert (stop.value.step, stop.value.workdir) == (0, tmp_path / 'start')
+  assert tf.train.latest_checkpoint(tmp_path / 'start' / 'checkpoints').endswith('ckpt-0')
+  assert not (tmp_path / 'checkpoints').exists()
 
 
 def test_a_preset_that_starts_from_another_run_cannot_be_the_first_stage():
