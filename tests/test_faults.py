@@ -69,10 +69,16 @@ def test_the_same_seed_and_settings_give_the_same_losses_step_for_step(straight,
   assert len(losses) == 40 and np.mean(losses[-10:]) < 0.6 * np.mean(losses[:10])
 
 
+def sigint_default():
+  """As at a terminal, even where these tests run with SIGINT ignored (a background job of
+  a script): a child inherits the ignoring, and an ignored SIGINT would never stop it."""
+  signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_wait(workdir, step):
   """A run started in workdir, once it has logged `step`."""
   process = subprocess.Popen(command(workdir), cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default)
   deadline = time.time() + 120
   while time.time() < deadline and max(logged_steps(workdir), default=-1) < step:
     assert process.poll() is None, process.stderr.read()
@@ -256,7 +262,7 @@ def ignore_sigint():
   signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-@pytest.mark.parametrize('stop, preexec', [(signal.SIGINT, None),
+@pytest.mark.parametrize('stop, preexec', [(signal.SIGINT, sigint_default),
                                            (signal.SIGTERM, ignore_sigint)],
                          ids=['SIGINT', 'SIGTERM_with_SIGINT_ignored'])
 def test_a_signal_stops_a_sweep_in_one_line_and_its_runs_resume(tmp_path, stop, preexec):
