@@ -1,8 +1,10 @@
 """Faults a run survives: signals, SIGKILL at any moment, damaged checkpoints, NaN or Inf
 losses, a full disk; and op determinism, which lets these tests demand exact equality:
 an interrupted run's metrics must equal an uninterrupted one's, tolerance 0."""
+import contextlib
 import dataclasses
 import json
+import os
 import random
 import resource
 import signal
@@ -270,13 +272,17 @@ def test_a_signal_stops_a_sweep_in_one_line_and_its_runs_resume(tmp_path, stop, 
   sweep = subprocess.Popen([sys.executable, '-m', 'experiments.sweep', '--experiment=smoke',
                             '--seeds=0', f'--root={root}', '--grid=max_steps=100000'],
                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, preexec_fn=preexec)
+                           text=True, preexec_fn=preexec, start_new_session=True)
   workdir = root / 'max_steps=100000_seed0'
-  deadline = time.time() + 120
-  while time.time() < deadline and max(logged_steps(workdir), default=-1) < 5:
-    time.sleep(0.05)
-  sweep.send_signal(stop)
-  _, stderr = sweep.communicate(timeout=120)
+  try:
+    deadline = time.time() + 120
+    while time.time() < deadline and max(logged_steps(workdir), default=-1) < 5:
+      time.sleep(0.05)
+    sweep.send_signal(stop)
+    _, stderr = sweep.communicate(timeout=120)
+  finally:  # if the signal did not stop it, a run of 100,000 steps must not outlive the test
+    with contextlib.suppress(ProcessLookupError):
+      os.killpg(sweep.pid, signal.SIGKILL)
   assert sweep.returncode == 128 + stop
   assert stderr.strip().splitlines() == [
       'experiments.sweep: interrupted; the runs saved their checkpoints: run the same '
