@@ -113,8 +113,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
                                          for suite, scores in row['suites'].items()]
       for where, failures in shown:
         for failure in failures:
-          print(f'  wrong at length {row["length"]}{where}: {failure["input"]}\n'
-                f'    model: {failure["model"]}\n    true:  {failure["true"]}')
+          print(f'  wrong at length {row["length"]}{where}: '
+                f'{tables.wrong_answer(failure)}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {Path(workdir) / "eval"}', flush=True)
     results.append(result)

@@ -1,4 +1,5 @@
-"""The markdown tables of evaluation, the comparison and the sweep."""
+"""How evaluation, the comparison and the sweep show results: markdown tables, and the
+wrong answers evaluation prints."""
 from neuralgpu.evaluate import floor_percent
 
 
@@ -33,3 +34,30 @@ def results(runs: list[dict]) -> str:
       rows.append(cells)
   text = markdown(header, rows)
   return text + '\n\nHard suites: sequences right of those in the suite.' if suites else text
+
+
+SHOWN_IN_FULL = 100  # characters; a longer input or answer is printed by its two ends
+
+
+def abridged(text: str) -> str:
+  """text, or for a long one its first and last 40 characters around what is left out."""
+  if len(text) <= SHOWN_IN_FULL:
+    return text
+  return f'{text[:40]}…({len(text) - 80} more)…{text[-40:]}'
+
+
+def wrong_answer(failure: dict) -> str:
+  """A decoded wrong answer (evaluate.failures): its input, then the model's and the true
+  answer on indented lines; a long one abridged, with a line saying where the answers
+  differ (a wrong digit in a 2,001-digit sum is not found by eye)."""
+  model, true = failure['model'], failure['true']
+  text = (f'{abridged(failure["input"])}\n    model: {abridged(model)}\n'
+          f'    true:  {abridged(true)}')
+  if max(len(failure['input']), len(model), len(true)) <= SHOWN_IN_FULL:
+    return text
+  wrong = [i + 1 for i, (m, t) in enumerate(zip(model, true)) if m != t]
+  where = (f'{len(wrong)} of {len(true)} characters differ, at positions {wrong[0]} to '
+           f'{wrong[-1]} from the left' if wrong else 'the characters both have agree')
+  if len(model) != len(true):
+    where += f"; the model's answer has {len(model)} characters, the true one {len(true)}"
+  return f'{text}\n    {where} (in full in results.json)'

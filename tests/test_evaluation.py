@@ -46,6 +46,22 @@ def test_a_wrong_suite_answer_is_decoded_under_its_suite():
   assert (wrong['model'], wrong['true']) == ('11111', '11110')
 
 
+def test_a_short_wrong_answer_is_printed_whole_a_long_one_by_its_ends_and_differences():
+  short = {'input': '11+01', 'model': '101', 'true': '100'}
+  assert tables.wrong_answer(short) == '11+01\n    model: 101\n    true:  100'
+  a, b = '1' * 999, '0' * 998 + '1'
+  true = bin(int(a, 2) + int(b, 2))[2:]
+  model = true[:500] + '1' + true[501:700] + '1' + true[701:]  # two 0s of the sum read as 1s
+  lines = tables.wrong_answer({'input': f'{a}+{b}', 'model': model, 'true': true}).split('\n')
+  assert lines[0] == '1' * 40 + '…(1919 more)…' + '0' * 39 + '1'
+  assert lines[1] == '    model: 1' + '0' * 39 + '…(920 more)…' + '0' * 40
+  assert lines[3] == ('    2 of 1000 characters differ, at positions 501 to 701 from the left '
+                      '(in full in results.json)')
+  longer = tables.wrong_answer({'input': f'{a}+{b}', 'model': '0' + true, 'true': true})
+  assert longer.endswith("; the model's answer has 1001 characters, the true one 1000 "
+                         '(in full in results.json)')
+
+
 def test_evaluation_uses_the_same_examples_whatever_the_model():
   task, config = tasks.get('badd'), Config()
   calls = []
