@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, tables,
                        visualize)
+from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import best_path
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
@@ -67,13 +68,23 @@ def best_model(config, workdir: Path):
         raise
 
 
+def eval_dir(workdir: Path, lengths, count: int) -> Path:
+  """Where an evaluation of the run in workdir is written: WORKDIR/eval for the run's own
+  lengths and examples (what training's end writes and the sweep reads), else
+  WORKDIR/eval_lengths=L,M_examples=N, so that asking for others never replaces it."""
+  own = workdirs.load_config(workdir)
+  if own.lengths_to_report() == list(lengths) and own.eval_examples == count:
+    return Path(workdir) / 'eval'
+  return Path(workdir) / f'eval_lengths={",".join(map(str, lengths))}_examples={count}'
+
+
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
-  """The best checkpoint's result by length on random test examples, as
-  WORKDIR/eval/results.json holds it: reused when that is of the same checkpoint,
-  lengths and examples, else evaluated and written there without the hard suites (at
-  100 times the training length they would cost more than the random examples)."""
+  """The best checkpoint's result by length on random test examples, as its evaluation
+  directory (eval_dir) holds it: reused when that is of the same checkpoint, lengths
+  and examples, else evaluated and written there without the hard suites (at 100 times
+  the training length they would cost more than the random examples)."""
   _, step = best_model(config, workdir)
-  path = Path(workdir) / 'eval' / 'results.json'
+  path = eval_dir(workdir, lengths, count) / 'results.json'
   if path.exists():
     saved = json.loads(path.read_text())
     if (saved.get('checkpoint_step') == step and
@@ -86,7 +97,7 @@ def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
 def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
                   suites: bool = True) -> list[dict]:
   """Evaluates each (workdir, config) run's best checkpoint on the same test sets (and
-  the task's hard suites, unless suites is False); writes WORKDIR/eval/ for each and, for
+  the task's hard suites, unless suites is False); writes its eval_dir for each and, for
   several runs, a joint table and plot in comparison_dir. Returns the results."""
   results = []
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
@@ -105,8 +116,9 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    with faults.writing(Path(workdir) / 'eval'):
-      report.write([result], Path(workdir) / 'eval')
+    directory = eval_dir(workdir, lengths, count)
+    with faults.writing(directory):
+      report.write([result], directory)
     print(f'\n{tables.results([result])}\n')
     for row in rows:
       shown = [('', row['failures'])] + [(f' ({suite})', scores['failures'])
@@ -116,7 +128,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
           print(f'  wrong at length {row["length"]}{where}: '
                 f'{tables.wrong_answer(failure)}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
-          f'written to {Path(workdir) / "eval"}', flush=True)
+          f'written to {directory}', flush=True)
     results.append(result)
   if len(results) > 1:
     with faults.writing(comparison_dir):

@@ -63,13 +63,16 @@ def evaluation(directory):
 
 def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   workdir, _ = trained
+  own = evaluation(workdir / 'eval')  # training's end: its own lengths 9 and 81
   args = ('--mode=eval', f'--workdir={workdir}', '--eval_lengths=9,17,81',
           '--eval_examples=8')
   first = run(*args)
   assert first.returncode == 0, first.stderr
   assert 'evaluating:' in first.stdout and 'ETA' in first.stdout
   assert '| 81 | 8 |' in first.stdout and 'carry_chain' in first.stdout
-  once = evaluation(workdir / 'eval')
+  asked = workdir / 'eval_lengths=9,17,81_examples=8'  # other lengths: beside, not over it
+  assert f'written to {asked}' in first.stdout and evaluation(workdir / 'eval') == own
+  once = evaluation(asked)
   assert [row['length'] for row in once['lengths']] == [9, 17, 81]
   assert once['checkpoint_step'] > 0 and once['seed'] == 0 and once['task'] == 'badd'
   assert set(once['lengths'][2]['suites']) == set(tasks.get('badd').eval_suites(81))
@@ -78,10 +81,13 @@ def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   assert shown  # the briefly trained model gets suite inputs wrong at 81
   for length, suite, text in shown:
     assert f'wrong at length {length} ({suite}): {text}\n' in first.stdout
-  assert '| 17 | 8 |' in (workdir / 'eval' / 'table.md').read_text()
-  assert (workdir / 'eval' / 'generalization.png').stat().st_size > 0
+  assert '| 17 | 8 |' in (asked / 'table.md').read_text()
+  assert (asked / 'generalization.png').stat().st_size > 0
   assert run(*args).returncode == 0
-  assert evaluation(workdir / 'eval') == once
+  assert evaluation(asked) == once
+  again = run('--mode=eval', f'--workdir={workdir}')  # the run's own lengths and examples
+  assert again.returncode == 0 and f'written to {workdir / "eval"}' in again.stdout
+  assert evaluation(workdir / 'eval') == own  # written again, the same
 
 
 def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
@@ -96,7 +102,7 @@ def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
   assert [r['name'] for r in both] == [workdir.name, 'copy']  # names, not paths
   assert both[0]['lengths'] == both[1]['lengths']  # the same model on the same examples
   assert (joint / 'table.md').read_text().count('| copy |') == 2
-  assert (joint / 'generalization.png').exists() and (copy / 'eval' / 'table.md').exists()
+  assert (joint / 'generalization.png').exists() and (copy / 'eval_lengths=9,17_examples=4' / 'table.md').exists()
 
 
 def test_runs_of_the_same_name_are_told_apart_by_their_paths():
