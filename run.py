@@ -35,7 +35,9 @@ flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'tra
                                     'examples'],
                   'train: train (or resume) in --workdir, then evaluate. eval: accuracy '
                   'by length and on hard inputs of the best checkpoint of each '
-                  'comma-separated --workdir, into WORKDIR/eval. decode: answer --input '
+                  'comma-separated --workdir, into WORKDIR/eval (at other lengths or '
+                  'examples than the run\'s own: WORKDIR/eval_lengths=..._examples=N). '
+                  'decode: answer --input '
                   'with the model in --workdir. visualize: draw the state through the '
                   'steps on --input into WORKDIR/visualize.png. trace: per step, the '
                   'wrong symbols, the state and its gates on --eval_examples test '
@@ -52,9 +54,13 @@ flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e
 flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input suite of '
                     'the task (e.g. carry_chain) at each --eval_lengths, instead of '
                     '--eval_examples random test examples.')
+flags.DEFINE_bool('suites', True, '--mode=eval: test on the hard-input suites too; '
+                  '--nosuites: on the random test examples only (the suites hold over 100 '
+                  'inputs at each length).')
 # Flags of some modes only, refused by the others rather than ignored.
 MODE_FLAGS = {'input': ('is the question', ('decode', 'visualize')),
-              'suite': ('picks the inputs', ('trace',))}
+              'suite': ('picks the inputs', ('trace',)),
+              'suites': ('chooses the test sets', ('eval',))}
 flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
                     '--mode=eval with several workdirs: where the joint table and plot go.')
 
@@ -165,7 +171,7 @@ def main():
   # Everything a user can get wrong is checked here, before any work.
   try:
     for flag, (use, modes) in MODE_FLAGS.items():
-      if FLAGS[flag].value is not None and FLAGS.mode not in modes:
+      if FLAGS[flag].present and FLAGS.mode not in modes:
         raise ValueError(f'--{flag} {use} of --mode={" and ".join(modes)}; '
                          f'--mode={FLAGS.mode} does not take it')
     if FLAGS.mode in ('decode', 'visualize'):
@@ -214,7 +220,8 @@ def main():
   elif FLAGS.mode == 'visualize':
     commands.draw_state(config, workdir, text, question)
   elif FLAGS.mode == 'eval':
-    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir))
+    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir),
+                           suites=FLAGS.suites)
   elif FLAGS.mode == 'trace':
     commands.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:

@@ -68,14 +68,16 @@ def best_model(config, workdir: Path):
         raise
 
 
-def eval_dir(workdir: Path, lengths, count: int) -> Path:
+def eval_dir(workdir: Path, lengths, count: int, suites: bool = True) -> Path:
   """Where an evaluation of the run in workdir is written: WORKDIR/eval for the run's own
-  lengths and examples (what training's end writes and the sweep reads), else
-  WORKDIR/eval_lengths=L,M_examples=N, so that asking for others never replaces it."""
+  (its lengths and examples, with the suites: what training's end writes and the sweep
+  reads), else WORKDIR/eval_lengths=L,M_examples=N (and _suites=false), so that asking
+  for others never replaces it or one with the suites."""
   own = workdirs.load_config(workdir)
-  if own.lengths_to_report() == list(lengths) and own.eval_examples == count:
+  if own.lengths_to_report() == list(lengths) and own.eval_examples == count and suites:
     return Path(workdir) / 'eval'
-  return Path(workdir) / f'eval_lengths={",".join(map(str, lengths))}_examples={count}'
+  return Path(workdir) / (f'eval_lengths={",".join(map(str, lengths))}_examples={count}' +
+                          ('' if suites else '_suites=false'))
 
 
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
@@ -84,13 +86,14 @@ def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
   and examples, else evaluated and written there without the hard suites (at 100 times
   the training length they would cost more than the random examples)."""
   _, step = best_model(config, workdir)
-  path = eval_dir(workdir, lengths, count) / 'results.json'
-  if path.exists():
-    saved = json.loads(path.read_text())
-    if (saved.get('checkpoint_step') == step and
-        [(row['length'], row['examples']) for row in saved['lengths']] ==
-        [(length, count) for length in lengths]):
-      return saved
+  for suites in (True, False):  # one with the suites holds the random examples' rows too
+    path = eval_dir(workdir, lengths, count, suites) / 'results.json'
+    if path.exists():
+      saved = json.loads(path.read_text())
+      if (saved.get('checkpoint_step') == step and
+          [(row['length'], row['examples']) for row in saved['lengths']] ==
+          [(length, count) for length in lengths]):
+        return saved
   return evaluate_runs([(workdir, config)], lengths, count, suites=False)[0]
 
 
@@ -116,7 +119,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    directory = eval_dir(workdir, lengths, count)
+    directory = eval_dir(workdir, lengths, count, suites)
     with faults.writing(directory):
       report.write([result], directory)
     print(f'\n{tables.results([result])}\n')

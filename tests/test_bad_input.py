@@ -255,6 +255,9 @@ CLI_CASES = [
     case((*EVAL, '--workdir={run}', '--input=1+1'), ['--input', '--mode=decode and visualize',
                                                     '--mode=eval']),
     case((*TRAIN, '--input=1+1'), ['--input', '--mode=decode', '--mode=train']),
+    case((*TRAIN, '--nosuites'), ['--suites', '--mode=eval', '--mode=train']),
+    case((*DECODE, '--workdir={run}', '--input=1+1', '--suites'),
+         ['--suites', '--mode=eval', '--mode=decode']),
     # The sweep command.
     case((*SWEEP, '--experiment=nosuch'), ['nosuch', 'smoke', '--experiment=list']),
     case((*SWEEP, '--experiment=smoke,nosuch'), ['nosuch', 'smoke', '--experiment=list']),

@@ -29,7 +29,8 @@ def test_compare_trains_tests_and_tabulates_then_reuses_finished_runs(tmp_path):
     assert [row['length'] for row in r['rows']] == [41, 81]
     assert [row['examples'] for row in r['rows']] == [4, 4]
     assert r['rows'] == json.loads(
-        (Path(r['workdir']) / 'eval_lengths=41,81_examples=4' / 'results.json')
+        (Path(r['workdir']) / 'eval_lengths=41,81_examples=4_suites=false' /
+         'results.json')
         .read_text())['lengths']
   table = (tmp_path / 'comparison.md').read_text()
   assert '| length 41 (1×) | length 81 (2×) |' in table

@@ -88,6 +88,13 @@ def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   again = run('--mode=eval', f'--workdir={workdir}')  # the run's own lengths and examples
   assert again.returncode == 0 and f'written to {workdir / "eval"}' in again.stdout
   assert evaluation(workdir / 'eval') == own  # written again, the same
+  random_only = run('--mode=eval', f'--workdir={workdir}', '--nosuites')
+  assert random_only.returncode == 0, random_only.stderr
+  assert 'carry_chain' not in random_only.stdout and 'hard suites' not in random_only.stdout
+  rows = evaluation(workdir / 'eval_lengths=9,81_examples=8_suites=false')['lengths']
+  assert [row['suites'] for row in rows] == [{}, {}]  # beside the own one, not over it
+  assert [row['failures'] for row in rows] == [row['failures'] for row in own['lengths']]
+  assert evaluation(workdir / 'eval') == own
 
 
 def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
