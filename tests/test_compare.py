@@ -28,10 +28,8 @@ def test_compare_trains_tests_and_tabulates_then_reuses_finished_runs(tmp_path):
     assert r['steps'] == 2 and r['stopped'] == 'step budget' and r['train_seconds'] > 0
     assert [row['length'] for row in r['rows']] == [41, 81]
     assert [row['examples'] for row in r['rows']] == [4, 4]
-    assert r['rows'] == json.loads(
-        (Path(r['workdir']) / 'eval_lengths=41,81_examples=4_suites=false' /
-         'results.json')
-        .read_text())['lengths']
+    saved = Path(r['workdir']) / 'eval_lengths=41,81_examples=4_suites=false' / 'results.json'
+    assert r['rows'] == json.loads(saved.read_text())['lengths']  # beside the run's own eval
   table = (tmp_path / 'comparison.md').read_text()
   assert '| length 41 (1×) | length 81 (2×) |' in table
   assert ('| badd_lstm_seq2seq | LSTM encoder-decoder + attention | 1 | 2 (step budget) '

@@ -109,7 +109,8 @@ def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
   assert [r['name'] for r in both] == [workdir.name, 'copy']  # names, not paths
   assert both[0]['lengths'] == both[1]['lengths']  # the same model on the same examples
   assert (joint / 'table.md').read_text().count('| copy |') == 2
-  assert (joint / 'generalization.png').exists() and (copy / 'eval_lengths=9,17_examples=4' / 'table.md').exists()
+  assert (joint / 'generalization.png').exists()
+  assert (copy / 'eval_lengths=9,17_examples=4' / 'table.md').exists()
 
 
 def test_runs_of_the_same_name_are_told_apart_by_their_paths():
