@@ -123,10 +123,10 @@ def badd_dngpu_two_stage() -> dict:
   checkpoint holding a weight average (decay 0.998). The first stage took 2,297 s and
   3,860 s to solved (seeds 1, 0), the second 3,968 s and 4,048 s: one thread per run, beside
   other runs on the 2 cores; seed 2's, later, with 2 threads, 2,526 s (our tests beside
-  it for a while) and 2,503 s (alone). Seeds 0 and 2 meet issue 21's bar (every suite input right at 41, 401 and
-  2,001, 128/128 random at 401, 16/16 at 2,001 and 4,001); seed 1 misses 5 of the 153
-  suite inputs at 2,001. Without the validation at 2,001 seeds 0 and 1 did not: seed 0
-  missed 5 at 2,001, seed 1 50 (docs/results.md).
+  its first 20 minutes) and 2,503 s (alone). Seeds 0 and 2 meet issue 21's bar (every
+  suite input right at 41, 401 and 2,001, 128/128 random at 401, 16/16 at 2,001 and
+  4,001); seed 1 misses 5 of the 153 suite inputs at 2,001. Without the validation at
+  2,001 seeds 0 and 1 did not: seed 0 missed 5 at 2,001, seed 1 50 (docs/results.md).
   """
   return dict(badd_dngpu_long(), start_from_preset='badd_dngpu_structured', lr=0.007,
               stop_when_solved=False, max_steps=1200, weight_average=0.998,
