@@ -24,7 +24,7 @@ from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, evaluate, imports, memory, model_registry
+from neuralgpu import cli, distribute, evaluate, imports, memory, model_registry, stored
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
@@ -57,10 +57,19 @@ flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input 
 flags.DEFINE_bool('suites', True, '--mode=eval: test on the hard-input suites too; '
                   '--nosuites: on the random test examples only (the suites hold over 100 '
                   'inputs at each length).')
+flags.DEFINE_string('resume_from', None, 'Train on from the training state of this stored '
+                    'run (python -m experiments.store --training_state) in a new --workdir '
+                    '(default: workdirs/ and its name), with its settings.')
+flags.DEFINE_string('stored_outputs', str(stored.STORED_OUTPUTS), 'Where reading a stored '
+                    'run writes (evaluations, traces, drawings): into this directory\'s '
+                    'NAME/ for the stored run NAME; a stored run itself is never written.')
 # Flags of some modes only, refused by the others rather than ignored.
 MODE_FLAGS = {'input': ('is the question', ('decode', 'visualize')),
               'suite': ('picks the inputs', ('trace',)),
-              'suites': ('chooses the test sets', ('eval',))}
+              'suites': ('chooses the test sets', ('eval',)),
+              'resume_from': ('names the training state to go on from', ('train',)),
+              'stored_outputs': ('places what reading a stored run writes',
+                                 ('eval', 'visualize', 'trace'))}
 flags.DEFINE_string('comparison_dir', 'workdirs/comparison',
                     '--mode=eval with several workdirs: where the joint table and plot go.')
 
@@ -151,6 +160,36 @@ def eval_runs():
   return runs, lengths, runs[0][1].eval_examples
 
 
+def resumed_run():
+  """(config, workdir) of --resume_from: the stored run's settings (those that only
+  steer the run, like --max_steps, may be given) in a new --workdir, its training state
+  copied there; or in a --workdir that was resumed so before, going on there."""
+  source = Path(FLAGS.resume_from)
+  if FLAGS['experiment'].present:
+    raise ValueError('--experiment and --resume_from: a resumed run keeps the stored run\'s '
+                     'settings; give one of them')
+  if not stored.is_stored(source):
+    raise ValueError(f'--resume_from={source} is not a stored run (no {stored.MANIFEST}); '
+                     'give a directory written by python -m experiments.store')
+  stored.manifest(source)
+  saved = workdirs.read_config(source / 'config.json')
+  config = dataclasses.replace(saved, **given_settings()).validate()
+  if config.differences(saved):
+    raise ValueError(f'--resume_from={source}: a resumed run keeps its settings, and '
+                     f'{"; ".join(config.differences(saved))} would change them')
+  workdir = Path(FLAGS.workdir or Path('workdirs') / source.resolve().name)
+  resumed_before = (workdir / 'config.json').is_file()
+  if not resumed_before and workdir.is_dir() and any(workdir.iterdir()):
+    raise ValueError(f'--workdir={workdir} is not empty and holds no run; give a new '
+                     '--workdir to resume the stored run in')
+  workdirs.claim(workdir, config)
+  if resumed_before:
+    print(f'{workdir} holds the run already: going on from its own checkpoints', flush=True)
+  else:
+    stored.resume_into(source, workdir)
+  return config, workdir
+
+
 def show_examples(config: Config, count: int = 5) -> None:
   task = config.get_task()
   length = task.longest_length(config.max_length)
@@ -200,6 +239,8 @@ def main():
       memory.evaluation_fits(config, config.lengths_to_report())
       traced = evaluate.example_sets(config.get_task(), config.lengths_to_report(),
                                      config.eval_examples, FLAGS.suite)
+    elif FLAGS.resume_from:
+      config, workdir = resumed_run()
     else:
       config = presets.config(FLAGS.experiment, given_settings())
       if FLAGS.mode == 'examples':
@@ -210,6 +251,7 @@ def main():
           FLAGS.workdir or presets.default_workdir(FLAGS.experiment, given_settings())),
           config)
       workdirs.claim(workdir, config)
+    stored.STORED_OUTPUTS = Path(FLAGS.stored_outputs)
   except ValueError as error:
     fail(str(error))
   cli.import_tensorflow_quietly()

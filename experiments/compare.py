@@ -8,6 +8,10 @@ workdirs/compare_badd/PRESET_seedS with the same trainer, data and curriculum, t
 the best checkpoint of each on the same held-out examples at 1, 2, 10 and 100 times the
 training length, and writes comparison.md and comparison.json beside them. Running it
 again resumes unfinished runs and reuses finished runs and their results.
+
+    python -m experiments.compare --runs=results/RUN_A,workdirs/RUN_B --root=DIR
+
+compares runs trained already, workdirs or stored runs, the same way, training none.
 """
 import dataclasses
 import json
@@ -20,7 +24,7 @@ from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, imports, lock, memory, model_registry, tables
+from neuralgpu import cli, imports, lock, memory, model_registry, stored, tables
 from neuralgpu import workdir as workdirs
 # pylint: enable=wrong-import-position
 
@@ -31,6 +35,8 @@ flags.DEFINE_string('task', 'badd', 'Compare the presets of this task: TASK (the
                     'GPU) and TASK_lstm, TASK_lstm_seq2seq, TASK_gru, TASK_gru_seq2seq.')
 flags.DEFINE_list('experiments', [], 'Presets to compare instead (one task, one training '
                   'length).')
+flags.DEFINE_list('runs', [], 'Trained runs to compare instead, as they are: workdirs or '
+                  'stored runs (python -m experiments.store), of one task and training length.')
 flags.DEFINE_list('seeds', ['0'], 'Seeds to train each preset with.')
 flags.DEFINE_list('times', ['1', '2', '10', '100'], 'Test lengths, as multiples of the '
                   "training length's symbols (41 -> 81, 401, 4001 for 2, 10, 100).")
@@ -58,6 +64,8 @@ def plan():
     imports.load(FLAGS.imports)  # their presets are compared like the others
   except ValueError as error:
     fail(str(error))
+  if FLAGS.runs:
+    return trained_runs()
   names = FLAGS.experiments or line_up(FLAGS.task)
   missing = sorted(set(names) - set(presets.PRESETS))
   if not FLAGS.experiments and missing:
@@ -94,6 +102,33 @@ def plan():
   return runs, [task.scaled_length(max_length, t) for t in times], times, root
 
 
+def trained_runs():
+  """plan() for --runs: [(name, seed, config, workdir)] of runs trained already."""
+  if FLAGS.experiments or FLAGS['seeds'].present or FLAGS.max_steps is not None:
+    fail('--runs compares runs as they are; --experiments, --seeds and --max_steps choose '
+         'runs to train: give one or the other')
+  times = cli.int_list(PROGRAM, 'times', FLAGS.times, low=1)
+  if FLAGS.eval_examples < 1:
+    fail(f'--eval_examples={FLAGS.eval_examples} is not valid; give an integer >= 1')
+  try:
+    runs = [(Path(run).name, config.seed, config, Path(run))
+            for run, config in ((run, workdirs.load_config(Path(run))) for run in FLAGS.runs)]
+  except ValueError as error:
+    fail(f'--runs: {error}')
+  shapes = {(config.task, config.max_length) for _, _, config, _ in runs}
+  if len(shapes) > 1:
+    fail(f'--runs {", ".join(FLAGS.runs)} learned different tasks or lengths; compare runs '
+         'of one task and one max_length')
+  task, max_length = shapes.pop()
+  root = Path(FLAGS.root or f'workdirs/compare_{task}')
+  try:
+    lock.hold(root, '--root')
+  except ValueError as error:
+    fail(str(error))
+  task = tasks.get(task)
+  return runs, [task.scaled_length(max_length, t) for t in times], times, root
+
+
 def model_name(config) -> str:
   return model_registry.get(config.model).describe(config)
 
@@ -114,7 +149,8 @@ def main():
   results = []
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
-    trained = commands.train_only(config, workdir)
+    trained = (stored.trained_summary(workdir) if FLAGS.runs else
+               commands.train_only(config, workdir))
     scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained,

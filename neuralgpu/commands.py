@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, tables,
-                       visualize)
+from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, stored,
+                       tables, visualize)
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import best_path
 from neuralgpu.train import Trainer
@@ -22,10 +22,7 @@ def start_training(config, workdir: Path) -> Trainer:
   writes there."""
   lock.hold(workdir)
   trainer = Trainer(config, workdir)
-  resumed_at = trainer.saves.resume()
-  if resumed_at:
-    print(f'resuming {workdir} at step {resumed_at}, curriculum length '
-          f'{int(trainer.state.curriculum_length)}', flush=True)
+  trainer.saves.resume()
   return trainer
 
 
@@ -68,32 +65,41 @@ def best_model(config, workdir: Path):
         raise
 
 
-def eval_dir(workdir: Path, lengths, count: int, suites: bool = True) -> Path:
-  """Where an evaluation of the run in workdir is written: WORKDIR/eval for the run's own
-  (its lengths and examples, with the suites: what training's end writes and the sweep
-  reads), else WORKDIR/eval_lengths=L,M_examples=N (and _suites=false), so that asking
-  for others never replaces it or one with the suites."""
+def eval_name(workdir: Path, lengths, count: int, suites: bool = True) -> str:
+  """The directory an evaluation of the run in workdir is written to, by what it holds:
+  eval for the run's own (its lengths and examples, with the suites: what training's end
+  writes and the sweep reads), else eval_lengths=L,M_examples=N (and _suites=false), so
+  that asking for others never replaces it or one with the suites."""
   own = workdirs.load_config(workdir)
   if own.lengths_to_report() == list(lengths) and own.eval_examples == count and suites:
-    return Path(workdir) / 'eval'
-  return Path(workdir) / (f'eval_lengths={",".join(map(str, lengths))}_examples={count}' +
-                          ('' if suites else '_suites=false'))
+    return 'eval'
+  return (f'eval_lengths={",".join(map(str, lengths))}_examples={count}' +
+          ('' if suites else '_suites=false'))
+
+
+def eval_dir(workdir: Path, lengths, count: int, suites: bool = True) -> Path:
+  """Where an evaluation of the run in workdir is written: in the workdir, or for a
+  stored run (which is never written) under its stored.output_dir."""
+  return stored.output_dir(workdir) / eval_name(workdir, lengths, count, suites)
 
 
 def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
   """The best checkpoint's result by length on random test examples, as its evaluation
-  directory (eval_dir) holds it: reused when that is of the same checkpoint, lengths
-  and examples, else evaluated and written there without the hard suites (at 100 times
-  the training length they would cost more than the random examples)."""
+  directory (eval_dir, or a stored run's own) holds it: reused when that is of the same
+  checkpoint, lengths and examples, else evaluated and written to eval_dir without the
+  hard suites (at 100 times the training length they would cost more than the random
+  examples)."""
   _, step = best_model(config, workdir)
   for suites in (True, False):  # one with the suites holds the random examples' rows too
-    path = eval_dir(workdir, lengths, count, suites) / 'results.json'
-    if path.exists():
-      saved = json.loads(path.read_text())
-      if (saved.get('checkpoint_step') == step and
-          [(row['length'], row['examples']) for row in saved['lengths']] ==
-          [(length, count) for length in lengths]):
-        return saved
+    name = eval_name(workdir, lengths, count, suites)
+    for path in (Path(workdir) / name / 'results.json', eval_dir(workdir, lengths, count,
+                                                                  suites) / 'results.json'):
+      if path.exists():
+        saved = json.loads(path.read_text())
+        if (saved.get('checkpoint_step') == step and
+            [(row['length'], row['examples']) for row in saved['lengths']] ==
+            [(length, count) for length in lengths]):
+          return saved
   return evaluate_runs([(workdir, config)], lengths, count, suites=False)[0]
 
 
@@ -132,12 +138,23 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
                 f'{tables.wrong_answer(failure)}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {directory}', flush=True)
+    check_reproduced(result, Path(workdir) / eval_name(workdir, lengths, count, suites))
     results.append(result)
   if len(results) > 1:
     with faults.writing(comparison_dir):
       report.write(results, comparison_dir)
     print(f'\n{tables.results(results)}\n\nwritten to {comparison_dir}')
   return results
+
+
+def check_reproduced(result: dict, saved_dir: Path) -> None:
+  """For a stored run holding this evaluation: says whether it was reproduced exactly."""
+  saved = saved_dir / 'results.json'
+  if not stored.is_stored(saved_dir.parent) or not saved.is_file():
+    return
+  differ = stored.differences(result, json.loads(saved.read_text()))
+  print(f'DIFFERS from the stored {saved}: {"; ".join(differ)}' if differ else
+        f'reproduces the stored {saved} exactly', flush=True)
 
 
 def run_names(workdirs: list) -> list[str]:
@@ -161,27 +178,31 @@ def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
 
 
 def draw_state(config, workdir: Path, text: str, question: np.ndarray) -> None:
-  """Saves WORKDIR/visualize.png: the state of the model through the steps on `text`."""
+  """Saves visualize.png (in the workdir; for a stored run in stored.output_dir): the
+  state of the model through the steps on `text`."""
   model, step = best_model(config, workdir)
   figure = visualize.figure(visualize.panels(model, question),
                             f'{text} (step {step} checkpoint)', config.get_task().vocab)
-  path = Path(workdir) / 'visualize.png'
-  figure.savefig(path, dpi=100)
+  path = stored.output_dir(workdir) / 'visualize.png'
+  with faults.writing(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
   report.plt.close(figure)
   print(f'wrote {path}')
 
 
 def trace_states(config, workdir: Path, chosen: dict, name: str) -> None:
-  """Writes WORKDIR/trace/NAME/: per length, what the best checkpoint's state does
-  through the steps on the chosen examples ({length: (inputs, targets)}; NAME says which:
-  random, or a hard suite), as length_L.json, a table and a figure."""
+  """Writes trace/NAME/ (in the workdir; for a stored run in stored.output_dir): per
+  length, what the best checkpoint's state does through the steps on the chosen examples
+  ({length: (inputs, targets)}; NAME says which: random, or a hard suite), as
+  length_L.json, a table and a figure."""
   model, step = best_model(config, workdir)
   print(f'{workdir}: best checkpoint (step {step}), the state through the steps on '
         + (f'{len(next(iter(chosen.values()))[0])} held-out test examples per length'
            if name == 'random' else f'the {name} suite at each length'), flush=True)
   start = time.time()
   results = state_trace.trace_lengths(model, config, chosen)
-  directory = Path(workdir) / 'trace' / name
+  directory = stored.output_dir(workdir) / 'trace' / name
   table = state_trace.summary_table(results)
   with faults.writing(directory):
     directory.mkdir(parents=True, exist_ok=True)

@@ -381,6 +381,11 @@ class Config:
       raise ValueError(f'--{name}: {self.task} cannot take length {length}; valid '
                        f'lengths are {task.describe_lengths()}')
 
+  def beyond_length(self) -> int:
+    """The length validation judges beyond max_length: the first the task takes from
+    twice max_length on."""
+    return tasks.get(self.task).lengths(2 * self.max_length, 3 * self.max_length)[0]
+
   def far_length(self) -> int:
     """The longest length the task takes up to ten times as many symbols as max_length."""
     return tasks.get(self.task).scaled_length(self.max_length, 10)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import distribute, faults, models, optim, weight_average
+from neuralgpu import distribute, faults, models, optim, sessions, weight_average
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
 from neuralgpu.curriculum import Curriculum
@@ -62,11 +62,18 @@ class Trainer:
     that is intact."""
     c, s = self.config, self.state
     step = self.saves.resume()
+    if step:
+      print(f'resuming {self.workdir} at step {step}, curriculum length '
+            f'{int(s.curriculum_length)}', flush=True)
+    # config.json: how run.py and the API read the run, and a stored training state of
+    # its first stage resumes it.
+    workdirs.prepare(self.workdir, c)
     source = c.start_from or self.train_first_stage()
     if source and not self.saves.latest.checkpoints:
       self.saves.start_from(source)
       self.average.reset()
-    workdirs.prepare(self.workdir, c)  # config.json: how run.py and the API read the run
+    if int(s.finished) == RUNNING and step < c.max_steps:
+      sessions.record(self.workdir, step)  # which code trained it, for a stored run
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
             f'({WHY_FINISHED[int(s.finished)]})', flush=True)

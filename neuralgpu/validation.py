@@ -46,7 +46,7 @@ class Validation:
     return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
   def beyond_length(self) -> int:
-    return self.task.lengths(2 * self.config.max_length, 3 * self.config.max_length)[0]
+    return self.config.beyond_length()
 
   def validate(self, step: int) -> Verdict:
     """Accuracies at the curriculum length, max_length and beyond; the best checkpoint;

@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from neuralgpu import lock, memory
+from neuralgpu import lock, memory, stored
 from neuralgpu.config import Config, RetiredSetting, flag_text
 
 
@@ -46,7 +46,7 @@ def check(workdir: Path, config: Config) -> None:
                        'give the --workdir of a run that has validated at least once')
   config_path = workdir / 'config.json'
   if config_path.exists():
-    saved = _read(config_path)
+    saved = read_config(config_path)
     differences = config.differences(saved)
     if differences:
       same = ' '.join(f'--{name}={flag_text(getattr(saved, name))}'
@@ -61,6 +61,8 @@ def load_config(workdir: Path) -> Config:
   workdir = Path(workdir)
   if workdir.is_file():
     raise ValueError(f'--workdir={workdir} is a file; give the --workdir of a training run')
+  if stored.is_stored(workdir):
+    stored.manifest(workdir)  # refuses a damaged or incomplete stored run
   if not (workdir / 'config.json').is_file():
     raise ValueError(f'--workdir={workdir} holds no training run (no config.json); give '
                      'the --workdir of a training run')
@@ -68,10 +70,10 @@ def load_config(workdir: Path) -> Config:
   if not (workdir / 'best' / 'checkpoint').is_file():
     raise ValueError(f'--workdir={workdir} has no checkpoint yet (the first is saved at '
                      'the first validation); train first')
-  return _read(workdir / 'config.json')
+  return read_config(workdir / 'config.json')
 
 
-def _read(config_path: Path) -> Config:
+def read_config(config_path: Path) -> Config:
   try:
     return Config.load(config_path)
   except RetiredSetting as error:
