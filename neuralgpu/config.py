@@ -285,6 +285,8 @@ class Config:
     if not task.lengths(self.min_length, self.max_length):
       raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
                        f'holds no length {self.task} can take ({task.describe_lengths()})')
+    # Validation tests at max_length itself: refused here, not at the first validation.
+    self._check_length('max_length', self.max_length)
     for flag, variant in (('target_form', task.with_target_form),
                           ('hard_sampler', task.with_hard_sampler)):
       try:

@@ -196,6 +196,8 @@ DAMAGES = [('{missing}', ['checkpoint', 'missing']),
 CLI_CASES = [
     # run.py: settings, alone or with the preset, that no run can take.
     case((*TRAIN, '--height=0'), ['--height=0', '>= 1']),
+    case(('run.py', '--task=bmul', '--max_length=40', '--workdir={new}'),
+         ['--max_length', 'bmul cannot take length 40', '3, 5, 7']),
     case((*TRAIN, '--experiment=nosuch'), ['nosuch', 'smoke']),
     case((*TRAIN, '--eval_lengths=4x'), ['--eval_lengths', '4x']),
     case((*TRAIN, '--maps=abc'), ['--maps', 'abc']),
