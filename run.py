@@ -241,6 +241,7 @@ def main():
                                      config.eval_examples, FLAGS.suite)
     elif FLAGS.resume_from:
       config, workdir = resumed_run()
+      first_stage = None  # read from the stored first stage's config.json, if it trains
     else:
       config = presets.config(FLAGS.experiment, given_settings())
       if FLAGS.mode == 'examples':
@@ -251,6 +252,7 @@ def main():
           FLAGS.workdir or presets.default_workdir(FLAGS.experiment, given_settings())),
           config)
       workdirs.claim(workdir, config)
+      first_stage = presets.first_stage(config) if config.start_from_preset else None
     stored.STORED_OUTPUTS = Path(FLAGS.stored_outputs)
   except ValueError as error:
     fail(str(error))
@@ -268,7 +270,7 @@ def main():
     commands.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:
     try:
-      trainer = commands.start_training(config, workdir)
+      trainer = commands.start_training(config, workdir, first_stage)
     except ValueError as error:  # a checkpoint or workdir that cannot be used
       fail(str(error))
     commands.train_and_report(trainer)

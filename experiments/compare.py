@@ -150,7 +150,8 @@ def main():
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
     trained = (stored.trained_summary(workdir) if FLAGS.runs else
-               commands.train_only(config, workdir))
+               commands.train_only(config, workdir, presets.first_stage(config)
+                                   if config.start_from_preset else None))
     scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained,

@@ -28,13 +28,14 @@ from tasks.base import PAD
 EXPORT_NOTE = 'neuralgpu_task.json'  # in the SavedModel's assets: how to encode inputs
 
 
-def train(config: Config, workdir) -> 'TrainedRun':
+def train(config: Config, workdir, first_stage: Config = None) -> 'TrainedRun':
   """Trains (or resumes) `config` in `workdir` as `python run.py` does, evaluates its
   best checkpoint into WORKDIR/eval, and returns the trained run. ValueError before any
-  work if the settings, the workdir or the memory they need are not usable."""
+  work if the settings, the workdir or the memory they need are not usable. A config
+  with --start_from_preset trains `first_stage` first (presets.first_stage(config))."""
   workdir = Path(workdir)
   workdirs.claim(workdir, config.validate())
-  commands.train_and_report(commands.start_training(config, workdir))
+  commands.train_and_report(commands.start_training(config, workdir, first_stage))
   return load(workdir)
 
 

@@ -16,12 +16,12 @@ from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
 
 
-def start_training(config, workdir: Path) -> Trainer:
+def start_training(config, workdir: Path, first_stage=None) -> Trainer:
   """The trainer of the run in workdir, resumed from its latest usable checkpoint;
   UnusableCheckpoint with nothing in the workdir changed; lock.Busy if another process
   writes there."""
   lock.hold(workdir)
-  trainer = Trainer(config, workdir)
+  trainer = Trainer(config, workdir, first_stage)
   trainer.saves.resume()
   return trainer
 
@@ -36,11 +36,12 @@ def train_and_report(trainer: Trainer) -> None:
   evaluate_runs([(workdir, config)], config.lengths_to_report(), config.eval_examples)
 
 
-def train_only(config, workdir: Path) -> dict:
-  """Trains (or resumes) the run in workdir; its steps, why it stopped, the curriculum
-  length it reached, its training wall time over every session."""
+def train_only(config, workdir: Path, first_stage=None) -> dict:
+  """Trains (or resumes) the run in workdir (first_stage: as Trainer takes it); its
+  steps, why it stopped, the curriculum length it reached, its training wall time over
+  every session."""
   lock.hold(workdir)
-  trainer = Trainer(config, workdir)
+  trainer = Trainer(config, workdir, first_stage)
   trainer.train()
   return {'steps': int(trainer.state.step),
           'stopped': WHY_FINISHED.get(int(trainer.state.finished), 'step budget'),

@@ -24,8 +24,11 @@ from neuralgpu.validation import SOLVED_STREAK, Validation, Verdict
 
 class Trainer:
 
-  def __init__(self, config, workdir: Path):
-    self.config, self.workdir = config, Path(workdir)
+  def __init__(self, config, workdir: Path, first_stage=None):
+    """first_stage: with --start_from_preset, the Config of that preset's run (the
+    presets resolve it: experiments.presets.first_stage); a run resumed with its first
+    stage's workdir (WORKDIR/start) reads it there."""
+    self.config, self.workdir, self.first_stage = config, Path(workdir), first_stage
     self.metrics = MetricsLog(self.workdir)
     self.task = config.get_task()
     if config.deterministic:
@@ -122,14 +125,18 @@ class Trainer:
     """--start_from_preset: trains (or resumes, or finds finished) that preset's run in
     WORKDIR/start before this run's first checkpoint; its workdir, or '' if there is
     none to train."""
-    if not self.config.start_from_preset or self.saves.latest.checkpoints:
+    name = self.config.start_from_preset
+    if not name or self.saves.latest.checkpoints:
       return ''
-    # The presets build on this package, so it reaches them only when asked to.
-    from experiments import presets  # pylint: disable=import-outside-toplevel
     workdir = self.workdir / 'start'
-    print(f'--start_from_preset={self.config.start_from_preset}: its run first, in '
-          f'{workdir}', flush=True)
-    Trainer(presets.first_stage(self.config), workdir).train()
+    stage = self.first_stage
+    if stage is None and (workdir / 'config.json').is_file():
+      stage = workdirs.read_config(workdir / 'config.json')
+    if stage is None:
+      raise ValueError(f'--start_from_preset={name}: its run\'s Config is needed, as '
+                       'first_stage=experiments.presets.first_stage(config)')
+    print(f'--start_from_preset={name}: its run first, in {workdir}', flush=True)
+    Trainer(stage, workdir).train()
     return str(workdir)
 
   def train_one_step(self, step: int) -> tuple:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from experiments import presets, results_table
-from neuralgpu import api, commands, sessions, stored
+from neuralgpu import api, commands, evaluate, sessions, stored
 from neuralgpu.train import Trainer
 from support import ROOT, TINY
 
@@ -103,6 +103,12 @@ def test_a_stored_run_is_read_like_its_workdir_and_never_written(trained, tmp_pa
   assert json.loads(written.read_text())['lengths'] == json.loads(
       (root / 'published' / name / 'results.json').read_text())['lengths']
   run.export(tmp_path / 'exported')
+  question = run.task.encode('11+1')
+  commands.draw_state(config, root / 'published', '11+1', question)
+  commands.trace_states(config, root / 'published',
+                        evaluate.example_sets(run.task, [9], 2, None), 'random')
+  outputs = tmp_path / stored.STORED_OUTPUTS / 'published'
+  assert (outputs / 'visualize.png').is_file() and (outputs / 'trace' / 'random').is_dir()
   assert snapshot(root / 'published') == before
 
 

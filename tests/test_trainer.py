@@ -406,7 +406,7 @@ def test_start_from_begins_at_the_best_weights_of_another_run(tmp_path):
 
 def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_best(tmp_path):
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'seed': 1, 'max_steps': 5})
-  trainer = Trainer(config, tmp_path)
+  trainer = Trainer(config, tmp_path, presets.first_stage(config))
   assert trainer.train() == 5
   first = workdirs.load_config(tmp_path / 'start')
   assert (first.seed, first.max_steps, first.start_from_preset) == (1, 20, '')
@@ -430,10 +430,21 @@ def test_a_signal_in_the_first_stage_names_that_stage_and_its_checkpoint(tmp_pat
   monkeypatch.setattr(faults, 'signals_deferred', sigterm_already_received)
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'max_steps': 5})
   with pytest.raises(faults.Interrupted) as stop:
-    Trainer(config, tmp_path).train()
+    Trainer(config, tmp_path, presets.first_stage(config)).train()
   assert (stop.value.step, stop.value.workdir) == (0, tmp_path / 'start')
   assert tf.train.latest_checkpoint(tmp_path / 'start' / 'checkpoints').endswith('ckpt-0')
   assert not (tmp_path / 'checkpoints').exists()
+  # Resumed, the first stage's settings come from its own workdir.
+  monkeypatch.undo()
+  assert Trainer(config, tmp_path).train() == 5
+
+
+def test_a_first_stage_not_handed_down_is_asked_for(tmp_path):
+  config = presets.config('smoke', {'start_from_preset': 'smoke', 'max_steps': 5})
+  with pytest.raises(ValueError, match=r'--start_from_preset=smoke: its run\'s Config is '
+                     r'needed, as first_stage=experiments.presets.first_stage\(config\)'):
+    Trainer(config, tmp_path).train()
+  assert not (tmp_path / 'start').exists()
 
 
 def test_a_preset_that_starts_from_another_run_cannot_be_the_first_stage():
