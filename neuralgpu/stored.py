@@ -120,7 +120,8 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
     raise ValueError(f'{workdir} has no best checkpoint yet (the first is saved at the first '
                      'validation); store its training state with --training_state')
   commits = [trained_by] if trained_by else []
-  commits += [c for c in trained_by_commits(workdir) if c not in commits]
+  for run in (workdir / 'start', workdir):  # a two-stage run's first stage, then itself
+    commits += [c for c in trained_by_commits(run) if c not in commits]
   if not commits:
     raise ValueError(f'{workdir} records no commit of the code that trained it (a run '
                      f'from before {SESSIONS}); give it, e.g. --trained_by=a1bbdc7')

@@ -67,6 +67,17 @@ def test_a_stored_dngpu_training_state_with_a_weight_average_resumes_exactly(tmp
   assert records(tmp_path / 'resumed') == records(tmp_path / 'straight')
 
 
+def test_a_run_in_its_first_stage_is_stored_with_that_stages_state_and_commits(trained,
+                                                                              tmp_path):
+  _, root = trained
+  shutil.copytree(root / 'straight', tmp_path / 'run' / 'start')
+  shutil.copy(root / 'straight' / 'config.json', tmp_path / 'run' / 'config.json')
+  listed = stored.store(tmp_path / 'run', tmp_path / 'parked', training_state=True)
+  assert listed['trained_by_commits'] == sessions.trained_by_commits(root / 'straight')
+  assert (listed['latest_step'], listed['first_stage']['latest_step']) == (None, 10)
+  assert (tmp_path / 'parked' / 'start' / 'checkpoints' / 'checkpoint').is_file()
+
+
 def test_the_manifest_lists_every_file_and_the_best_weights_leave_the_optimizer(trained):
   _, root = trained
   listed = stored.manifest(root / 'published')
