@@ -201,7 +201,8 @@ def quick() -> dict:
   not the algorithm: badd and badd_dngpu train on lengths up to 41 for that.
   """
   return dict(badd_dngpu(), maps=24, lr=0.02, dropout=0.1, bins='5,7,9,11', max_length=11,
-              max_steps=1200, eval_every=100, log_every=100, probe_every=5000)
+              max_steps=1200, eval_every=100, window_steps=100, log_every=100,
+              probe_every=5000)
 
 
 @preset

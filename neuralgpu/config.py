@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import faults, imports, model_registry
+from neuralgpu import curriculum, faults, imports, model_registry, rate
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',
@@ -113,7 +113,7 @@ class Config:
                                     'are penalized by the saturation cost.', low=0.0,
                                     models=DNGPU)
   saturation_weight: float = setting(1e-3, 'dngpu: initial and largest weight of the '
-                                     'saturation cost; after every eval_every steps it '
+                                     'saturation cost; after every --window_steps steps it '
                                      'is set to min(this, lr * mean loss / mean '
                                      'saturation) of those steps (0 = no cost).', low=0.0,
                                      models=DNGPU)
@@ -142,12 +142,8 @@ class Config:
   lr_noise: float = setting(0.0, 'Gradient noise in proportion to the rate: a truncated '
                             'normal times lr times this, added to every gradient '
                             'element (DNGPU: 1e-4).', low=0.0)
-  lr_schedule: str = setting('validation_plateau', 'validation_plateau: times lr_decay '
-                             'after lr_patience validations without a new low of the '
-                             'validation loss. training_plateau (DNGPU): after every '
-                             'eval_every steps, times lr_decay if the mean training loss '
-                             'of the window two back is below those of the last two.',
-                             choices=('validation_plateau', 'training_plateau'))
+  lr_schedule: str = setting('validation_plateau', rate.help_text(),
+                             choices=tuple(rate.SCHEDULES))
   lr_decay: float = setting(0.5, 'Learning-rate factor on a plateau.', low=0.0, high=1.0,
                             low_open=True)
   lr_floor: float = setting(0.0, 'The plateau decays never take the rate below lr times '
@@ -198,18 +194,8 @@ class Config:
   min_length: int = setting(3, 'Shortest training length; the curriculum starts here.',
                             low=1)
   max_length: int = setting(41, 'Longest training length.', low=1)
-  curriculum: str = setting('exact', 'exact: half the batches at the curriculum length, '
-                            'the others shorter; it advances when the last 10 batches at '
-                            'that length average a sequence error below '
-                            'curriculum_threshold. mixed (Kaiser & Sutskever 2016): the '
-                            'longer of two lengths up to the curriculum length in 60% of '
-                            'batches, of one otherwise, then in 25% of batches the longer '
-                            'of that and one up to max_length; it advances when the '
-                            'batches up to the curriculum length since the last '
-                            'validation average below the threshold. none: every length '
-                            'from the start (a task learned in stages moves on when its '
-                            'last 10 batches average below the threshold).',
-                            choices=('exact', 'mixed', 'none'))
+  curriculum: str = setting('exact', curriculum.help_text(),
+                            choices=tuple(curriculum.CURRICULA))
   curriculum_threshold: float = setting(0.15, 'Advance the curriculum when the training '
                                         'sequence error is below this.',
                                         low=0.0, high=1.0)
@@ -234,6 +220,9 @@ class Config:
                              "the input's length: DNGPU's bmul target).",
                              choices=('padded', 'zero_filled'))
   eval_every: int = setting(200, 'Steps between validations and checkpoints.', low=1)
+  window_steps: int = setting(200, 'Steps in each window of training losses after which '
+                              '--lr_schedule=training_plateau and the DNGPU\'s saturation '
+                              'weight adapt (DNGPU_trainer.py\'s display_step: 200).', low=1)
   log_every: int = setting(50, 'Steps between progress lines.', low=1)
   probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
                              'curriculum length, logged (for the Neural GPU with '
@@ -402,6 +391,8 @@ class Config:
     those cannot be."""
     values = json.loads(path.read_text())
     imports.load(values.get('imports', ''))
+    # Saved before --window_steps existed, when the window was the validation interval.
+    values.setdefault('window_steps', values.get('eval_every', Config.eval_every))
     for name, default in RETIRED.items():
       if name in values and values.pop(name) != default:
         raise RetiredSetting(f'its run was trained with --{name}, a setting since retired (it '

@@ -1,82 +1,56 @@
 """Curricula over length (--curriculum): which length a training batch has, and when
-the curriculum length moves on.
-
-- exact: half the batches at the curriculum length, the others at a shorter one drawn
-  uniformly; it advances once the last CURRICULUM_WINDOW batches at exactly the
-  curriculum length average a sequence error below --curriculum_threshold.
-- mixed: the "mixed curriculum" of Kaiser & Sutskever's code (tensorflow/models,
-  neural_gpu/neural_gpu_trainer.py, train(), 2016): a length drawn uniformly up to the
-  curriculum length, in 60% of batches the longer of two such draws, then in 25% of
-  batches the longer of that and a draw up to max_length. It starts three lengths above
-  min_length and advances when the batches no longer than the curriculum length since
-  the last validation (the reference: the last 200 steps) average a sequence error below
-  the threshold.
-- none: the curriculum length is max_length from the start; batches are drawn as in exact
-  (or, with --batching=bins, one from every bin). A task learned in stages moves to its
-  next stage once its last CURRICULUM_WINDOW batches, of any length, average a sequence
-  error below the threshold.
+the curriculum length moves on. Each is a class in CURRICULA, by the name --curriculum
+takes; what it keeps across a resume it declares in STATE (the training state holds it,
+under those names, in every checkpoint).
 
 Lengths are those the task takes (e.g. odd ones for arithmetic); "uniformly" is over
 them.
 """
 import numpy as np
-import tensorflow as tf
 
-CURRICULUM_WINDOW = 10  # exact: batches at the curriculum length averaged
+CURRICULUM_WINDOW = 10  # exact, none: the latest batches whose mean error is judged
 MIXED_CURRICULUM_SHARE = 0.25
 LONGER_OF_TWO_SHARE = 0.6
 
 
 class Curriculum:
+  """What every curriculum shares: lengths up to a bound, and the advance to the next
+  length or, at max_length, to a task's next stage."""
+  summary = ''  # its part of --curriculum's help
+  # Variables of the training state it reads and writes: name -> initial value.
+  STATE: dict = {}
 
   def __init__(self, config, task):
     self.config, self.task = config, task
 
+  start_offset = 0  # the first length is the first the task takes from min_length + this
+
   def start_length(self) -> int:
-    """exact: the shortest length; mixed: the first from min_length + 3 (the reference's
-    start); none: the longest."""
-    c = self.config
-    first = {'exact': c.min_length, 'mixed': c.min_length + 3, 'none': c.max_length}
-    above = self.task.lengths(first[c.curriculum], c.max_length)
-    return above[0] if above else self.lengths(c.max_length)[-1]
+    above = self.task.lengths(self.config.min_length + self.start_offset,
+                              self.config.max_length)
+    return above[0] if above else self.lengths(self.config.max_length)[-1]
 
   def lengths(self, high: int) -> list[int]:
     return self.task.lengths(self.config.min_length, high)
 
   def draw_length(self, rng: np.random.Generator, curriculum_length: int) -> int:
+    """Half the batches at the curriculum length, the others at one up to it, uniformly."""
     up_to_curriculum = self.lengths(curriculum_length)
-    if self.config.curriculum != 'mixed':
-      return (up_to_curriculum[-1] if rng.random() < 0.5
-              else int(rng.choice(up_to_curriculum)))
-    length = int(rng.choice(up_to_curriculum))
-    if rng.random() < LONGER_OF_TWO_SHARE:
-      length = max(length, int(rng.choice(up_to_curriculum)))
-    if rng.random() < MIXED_CURRICULUM_SHARE:
-      length = max(length, int(rng.choice(self.lengths(self.config.max_length))))
-    return length
+    return (up_to_curriculum[-1] if rng.random() < 0.5
+            else int(rng.choice(up_to_curriculum)))
 
   def record(self, state, length: int | None, sequence_error: float) -> None:
     """Counts a training batch toward the advance (length None: one from every bin)."""
-    curriculum = int(state.curriculum_length)
-    kind = self.config.curriculum
-    if kind == 'none' or (kind == 'exact' and length == curriculum):
-      errors = np.roll(state.recent_errors.numpy(), -1)
-      errors[-1] = sequence_error
-      state.recent_errors.assign(errors)
-    elif kind == 'mixed' and length <= curriculum:
-      state.mixed_errors.assign_add([sequence_error, 1.0])
+    raise NotImplementedError
 
   def due(self, state, at_validation: bool) -> bool:
-    """Whether to advance now: exact and none after every batch, mixed at validations."""
-    threshold = self.config.curriculum_threshold
-    if self.config.curriculum in ('exact', 'none'):
-      errors = state.recent_errors.numpy()
-      return errors.min() >= 0 and errors.mean() < threshold
-    if self.config.curriculum == 'mixed' and at_validation:
-      total, batches = state.mixed_errors.numpy()
-      state.mixed_errors.assign([0.0, 0.0])
-      return batches > 0 and total / batches < threshold
-    return False
+    """Whether to advance now."""
+    raise NotImplementedError
+
+  def forget(self, state) -> None:
+    """A fresh count after an advance."""
+    for name, initial in self.STATE.items():
+      getattr(state, name).assign(initial)
 
   def advance(self, state, at_validation: bool = False) -> bool:
     """Moves the curriculum on if it is due: to the next length, or once at max_length
@@ -103,8 +77,82 @@ class Curriculum:
   def final_stage(self, state) -> bool:
     return int(state.stage) == self.task.training_stages - 1
 
-  @staticmethod
-  def forget(state) -> None:
-    """A fresh count after an advance."""
-    state.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], -1.0))
+
+class Exact(Curriculum):
+  summary = ('exact: half the batches at the curriculum length, the others shorter; it '
+             f'advances when the last {CURRICULUM_WINDOW} batches at that length average a '
+             'sequence error below curriculum_threshold.')
+  # Sequence errors of the latest batches counted; -1 = none yet.
+  STATE = {'recent_errors': [-1.0] * CURRICULUM_WINDOW}
+
+  def counts(self, length: int | None, curriculum_length: int) -> bool:
+    return length == curriculum_length
+
+  def record(self, state, length, sequence_error):
+    if self.counts(length, int(state.curriculum_length)):
+      errors = np.roll(state.recent_errors.numpy(), -1)
+      errors[-1] = sequence_error
+      state.recent_errors.assign(errors)
+
+  def due(self, state, at_validation):
+    del at_validation  # judged after every batch
+    errors = state.recent_errors.numpy()
+    return errors.min() >= 0 and errors.mean() < self.config.curriculum_threshold
+
+
+class EveryLength(Exact):
+  summary = ('none: every length from the start (a task learned in stages moves on when '
+             f'its last {CURRICULUM_WINDOW} batches average below the threshold).')
+
+  def start_length(self) -> int:
+    return self.lengths(self.config.max_length)[-1]
+
+  def counts(self, length, curriculum_length):
+    return True  # batches of any length, or of every bin
+
+
+class Mixed(Curriculum):
+  """The "mixed curriculum" of Kaiser & Sutskever's code (tensorflow/models,
+  neural_gpu/neural_gpu_trainer.py, train(), 2016). It advances when the batches no
+  longer than the curriculum length since the last validation (the reference: the last
+  200 steps) average a sequence error below the threshold."""
+  summary = ('mixed (Kaiser & Sutskever 2016): the longer of two lengths up to the '
+             'curriculum length in 60% of batches, of one otherwise, then in 25% of '
+             'batches the longer of that and one up to max_length; it advances when the '
+             'batches up to the curriculum length since the last validation average below '
+             'the threshold.')
+  start_offset = 3  # the reference starts three lengths above the shortest
+  # Summed sequence error and number of batches since the last validation.
+  STATE = {'mixed_errors': [0.0, 0.0]}
+
+  def draw_length(self, rng, curriculum_length):
+    up_to_curriculum = self.lengths(curriculum_length)
+    length = int(rng.choice(up_to_curriculum))
+    if rng.random() < LONGER_OF_TWO_SHARE:
+      length = max(length, int(rng.choice(up_to_curriculum)))
+    if rng.random() < MIXED_CURRICULUM_SHARE:
+      length = max(length, int(rng.choice(self.lengths(self.config.max_length))))
+    return length
+
+  def record(self, state, length, sequence_error):
+    if length <= int(state.curriculum_length):
+      state.mixed_errors.assign_add([sequence_error, 1.0])
+
+  def due(self, state, at_validation):
+    if not at_validation:
+      return False
+    total, batches = state.mixed_errors.numpy()
     state.mixed_errors.assign([0.0, 0.0])
+    return batches > 0 and total / batches < self.config.curriculum_threshold
+
+
+CURRICULA: dict[str, type[Curriculum]] = {'exact': Exact, 'mixed': Mixed,
+                                          'none': EveryLength}
+
+
+def build(config, task) -> Curriculum:
+  return CURRICULA[config.curriculum](config, task)
+
+
+def help_text() -> str:
+  return ' '.join(kind.summary for kind in CURRICULA.values())

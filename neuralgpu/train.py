@@ -9,13 +9,12 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import distribute, faults, models, optim, sessions, weight_average
+from neuralgpu import curriculum as curricula
+from neuralgpu import distribute, faults, models, optim, rate, sessions, weight_average
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
-from neuralgpu.curriculum import Curriculum
 from neuralgpu.data import TrainingData
 from neuralgpu.metrics_log import MetricsLog
-from neuralgpu.rate import RateSchedule
 from neuralgpu.recovery import Recovery
 from neuralgpu.train_state import RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED, TrainState
 from neuralgpu.train_step import TrainingStep
@@ -42,10 +41,12 @@ class Trainer:
       self.model = models.build(config, len(self.task.vocab))
       self.optimizer = optim.OPTIMIZERS[config.optimizer](self.model.trainable_variables)
       self.average = weight_average.build(config, self.model)
-    self.curriculum = Curriculum(config, self.task)
+    self.curriculum = curricula.build(config, self.task)
     self.data = TrainingData(config, self.task, self.curriculum)
-    self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras))
-    self.rate = RateSchedule(config, self.state)
+    owned = {**self.curriculum.STATE, **rate.SCHEDULES[config.lr_schedule].STATE}
+    self.state = TrainState(config, self.curriculum.start_length(), len(self.model.extras),
+                            owned)
+    self.rate = rate.build(config, self.state)
     self.saves = Checkpoints(self.workdir, self.model, self.state, self.optimizer,
                              self.metrics, self.average.trackables())
     self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
@@ -102,6 +103,8 @@ class Trainer:
               self.validation.probe(step, self.metrics.writer)
           if c.track_lengths and step % c.track_every == 0:
             self.track(step)  # before the checkpoint, so that a resume keeps its record
+          if step % c.window_steps == 0 or step == c.max_steps:
+            self.end_window(step)
           if step % c.eval_every == 0 or step == c.max_steps:
             step = self.validate_and_save(step)
         if signals:
@@ -161,7 +164,6 @@ class Trainer:
     """Validates, decides whether the run is finished and saves a checkpoint; returns
     the step (a roll-back moves it back)."""
     c, s = self.config, self.state
-    self.end_window(step)
     self.maybe_advance_curriculum(at_validation=True)
     solved = self.validate(step)
     step = int(s.step)
@@ -208,7 +210,7 @@ class Trainer:
       s.best_select_accuracy.assign(-1.0)
 
   def end_window(self, step: int) -> None:
-    """After every eval_every steps: the model adapts to the window's mean loss and
+    """After every --window_steps steps: the model adapts to the window's mean loss and
     extras, and the rate schedule to its mean loss."""
     s = self.state
     sums = s.window.numpy()

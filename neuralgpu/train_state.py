@@ -1,9 +1,6 @@
 """What a resume restores besides weights and optimizer, and why a run finished."""
-import math
-
 import tensorflow as tf
 
-from neuralgpu.curriculum import CURRICULUM_WINDOW
 
 # Why a run finished, kept in its checkpoints so that running it again does not train on.
 RUNNING, SOLVED, STOPPED_EARLY = 0, 1, 2
@@ -13,7 +10,9 @@ WHY_FINISHED = {SOLVED: 'solved', STOPPED_EARLY: 'early stopping'}
 class TrainState(tf.Module):
   """Everything besides weights and optimizer that a resume must restore."""
 
-  def __init__(self, config, start_length: int, extras: int = 0):
+  def __init__(self, config, start_length: int, extras: int = 0, owned: dict = None):
+    """owned: what the curriculum and the rate schedule keep (their STATE), name ->
+    initial value; held here so that checkpoints name it as they always have."""
     super().__init__(name='train_state')
     self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
     self.curriculum_length = tf.Variable(start_length, trainable=False)
@@ -24,21 +23,15 @@ class TrainState(tf.Module):
     self.best_accuracy = tf.Variable(-1.0, trainable=False)
     self.best_beyond_accuracy = tf.Variable(-1.0, trainable=False)
     self.best_select_accuracy = tf.Variable(-1.0, trainable=False)
-    self.stalls = tf.Variable(0, trainable=False)  # validations without progress
     self.solved_streak = tf.Variable(0, trainable=False)  # perfect validations in a row
-    # Lowest validation loss at the curriculum length since it last advanced.
-    self.best_loss = tf.Variable(math.inf, trainable=False)
-    # Sequence errors of the latest batches at the curriculum length; -1 = none yet.
-    self.recent_errors = tf.Variable(tf.fill([CURRICULUM_WINDOW], -1.0), trainable=False)
-    # --curriculum=mixed: summed sequence error and number of batches since validation.
-    self.mixed_errors = tf.Variable([0.0, 0.0], trainable=False)
-    # Sums of the training loss and the model's extras since the last validation, and
-    # the number of steps summed: the window the model and the training plateau see.
+    # Sums of the training loss and the model's extras over the current window
+    # (--window_steps), and the number of steps summed: what the model and the training
+    # plateau adapt to.
     self.window = tf.Variable(tf.zeros([extras + 2], tf.float64), trainable=False)
-    # --lr_schedule=training_plateau: the mean losses of the last three windows.
-    self.window_losses = tf.Variable(tf.fill([3], 1e6), trainable=False)
     self.since_best = tf.Variable(0, trainable=False)  # validations without a new best
     self.finished = tf.Variable(RUNNING, trainable=False)
     self.seconds = tf.Variable(0.0, dtype=tf.float64, trainable=False)  # training wall time
     # Size of metrics.jsonl at the checkpoint (-1: unknown, in checkpoints from before).
     self.log_bytes = tf.Variable(-1, dtype=tf.int64, trainable=False)
+    for name, initial in (owned or {}).items():
+      setattr(self, name, tf.Variable(initial, trainable=False))

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from neuralgpu import optim, visualize
 from neuralgpu.config import Config
-from neuralgpu.curriculum import Curriculum
+from neuralgpu import curriculum as curricula
 from neuralgpu.data import TrainingData
 from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
 from support import assert_dropout_in_training_only
@@ -122,7 +122,7 @@ def test_relaxation_cycles_weight_sets_pulls_and_merges():
 def training_data(**settings):
   config = Config(task='badd', **settings).validate()
   task = config.get_task()
-  return TrainingData(config, task, Curriculum(config, task)), task
+  return TrainingData(config, task, curricula.build(config, task)), task
 
 
 def test_training_batches_mix_the_curriculum_length_with_shorter_ones():

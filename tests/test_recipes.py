@@ -5,12 +5,13 @@ saturation weight's window (DNGPU_trainer.py)."""
 import collections
 import dataclasses
 import itertools
+import json
 
 import numpy as np
 import pytest
 
 from neuralgpu.config import Config
-from neuralgpu.curriculum import Curriculum
+from neuralgpu import curriculum as curricula
 from neuralgpu.data import TrainingData
 from neuralgpu.train import Trainer
 from neuralgpu.train_step import weights_of_parts
@@ -21,7 +22,7 @@ BINS = dict(batching='bins', curriculum='none', bins='5,9,13', max_length=13, ba
 def training_data(**settings):
   config = Config(**settings).validate()
   task = config.get_task()
-  return TrainingData(config, task, Curriculum(config, task)), task
+  return TrainingData(config, task, curricula.build(config, task)), task
 
 
 def own_length(row):
@@ -128,7 +129,7 @@ def mixed_distribution(curriculum_lengths, all_lengths):
 
 def test_the_mixed_curriculum_draws_lengths_as_the_reference_does():
   config = Config(task='badd', curriculum='mixed', max_length=21).validate()
-  curriculum = Curriculum(config, config.get_task())
+  curriculum = curricula.build(config, config.get_task())
   rng = np.random.default_rng(0)
   draws = collections.Counter(curriculum.draw_length(rng, 9) for _ in range(40000))
   expected = mixed_distribution([3, 5, 7, 9], list(range(3, 22, 2)))
@@ -185,12 +186,34 @@ def test_the_window_feeds_the_models_saturation_weight(tmp_path):
   assert float(trainer.model.saturation_weight) == pytest.approx(0.01 * 0.5 / 50)
 
 
+def test_the_window_is_its_own_setting_not_the_validation_interval(tmp_path):
+  # Validating more often must not change the optimization: the saturation weight and
+  # the training plateau adapt every --window_steps steps, whatever --eval_every is.
+  config = Config(task='badd', model='dngpu', maps=4, layers=1, max_length=9, bins='5,9',
+                  batching='bins', curriculum='none', max_steps=6, eval_every=4,
+                  window_steps=3, lr_schedule='training_plateau').validate()
+  trainer = Trainer(config, tmp_path)
+  ended = []
+  trainer.end_window = lambda step: ended.append(step)
+  trainer.train()
+  assert ended == [3, 6]  # and not at the validation of step 4
+
+
+def test_a_config_saved_before_window_steps_keeps_its_validation_interval(tmp_path):
+  saved = tmp_path / 'config.json'
+  Config(task='badd', eval_every=100).save(saved)
+  values = json.loads(saved.read_text())
+  del values['window_steps']
+  saved.write_text(json.dumps(values))
+  assert Config.load(saved).window_steps == 100
+
+
 def test_a_validation_plateau_is_not_the_training_plateau(tmp_path):
   config = Config(task='badd', maps=4, lr_schedule='training_plateau').validate()
   trainer = Trainer(config, tmp_path)
-  trainer.state.stalls.assign(100)
-  trainer.state.best_loss.assign(0.0)  # every validation a stall
-  trainer.validate(step=1)
+  assert not hasattr(trainer.state, 'stalls')  # it keeps what its schedule reads only
+  for step in range(1, config.lr_patience + 2):
+    trainer.validate(step)  # no new low after the first
   assert float(trainer.state.lr) == pytest.approx(config.lr)
 
 

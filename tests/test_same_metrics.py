@@ -28,7 +28,7 @@ RUNS = {
                            max_steps=36, eval_every=6, log_every=3, probe_every=12,
                            curriculum_threshold=0.9, lr=0.03, lr_patience=1)),
     'dngpu': ('quick', dict(maps=8, bins='5,9', max_length=9, train_pool=50, max_steps=16,
-                            eval_every=4, log_every=2, probe_every=8,
+                            eval_every=4, window_steps=4, log_every=2, probe_every=8,
                             track_lengths='9,19', track_every=8, track_examples=8)),
 }
 
