@@ -24,7 +24,8 @@ from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, distribute, evaluate, imports, memory, model_registry, stored
+from neuralgpu import (cli, distribute, evaluate, imports, lengths, memory, model_registry,
+                       stored)
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 # pylint: enable=wrong-import-position
@@ -154,10 +155,10 @@ def eval_runs():
   comparison = Path(FLAGS.comparison_dir)
   if len(runs) > 1 and comparison.exists() and not comparison.is_dir():
     raise ValueError(f'--comparison_dir={comparison} is a file; give a directory')
-  lengths = runs[0][1].lengths_to_report()
+  reported = lengths.to_report(runs[0][1])
   for _, config in runs:
-    memory.evaluation_fits(config, lengths)
-  return runs, lengths, runs[0][1].eval_examples
+    memory.evaluation_fits(config, reported)
+  return runs, reported, runs[0][1].eval_examples
 
 
 def resumed_run():
@@ -192,7 +193,7 @@ def resumed_run():
 
 def show_examples(config: Config, count: int = 5) -> None:
   task = config.get_task()
-  length = task.longest_length(config.max_length)
+  length = config.max_length
   inputs, targets = task.sample(np.random.default_rng(config.seed), count, length)
   print(f'{task.name}, length {length}, seed {config.seed}:')
   for x, y in zip(inputs, targets):
@@ -236,8 +237,8 @@ def main():
       config, workdir = trained_run(FLAGS.workdir, '--mode=trace')
       check_draws_state(config, workdir)
       config = with_eval_flags(config)
-      memory.evaluation_fits(config, config.lengths_to_report())
-      traced = evaluate.example_sets(config.get_task(), config.lengths_to_report(),
+      memory.evaluation_fits(config, lengths.to_report(config))
+      traced = evaluate.example_sets(config.get_task(), lengths.to_report(config),
                                      config.eval_examples, FLAGS.suite)
     elif FLAGS.resume_from:
       config, workdir = resumed_run()

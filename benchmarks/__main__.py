@@ -27,7 +27,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 from absl import flags
 
 from benchmarks import flops, report, setups
-from neuralgpu import cli
+from neuralgpu import cli, lengths
 # pylint: enable=wrong-import-position
 
 SECTIONS = ('peak', 'train', 'dngpu', 'eval', 'baselines', 'solve')
@@ -56,7 +56,7 @@ def main():
   unknown = sorted(set(FLAGS.sections) - set(SECTIONS))
   if unknown:
     fail(f'--sections: unknown {", ".join(unknown)}; valid: {", ".join(SECTIONS)}')
-  lengths, eval_lengths, seeds = ints('lengths'), ints('eval_lengths'), ints('solve_seeds')
+  step_lengths, eval_lengths, seeds = ints('lengths'), ints('eval_lengths'), ints('solve_seeds')
   for name in ('eval_examples', 'repeats'):
     if FLAGS[name].value < 1:
       fail(f'--{name}={FLAGS[name].value} is not valid; give an integer >= 1')
@@ -66,7 +66,7 @@ def main():
   if out.exists() and not out.is_dir():
     fail(f'--out={out} is a file; give a directory')
   tiny = FLAGS.tiny
-  for length in lengths + eval_lengths:
+  for length in step_lengths + eval_lengths:
     if length % 2 == 0 or length < 3:
       fail(f'length {length} is not one binary addition can take; valid: 3, 5, 7, ...')
   from benchmarks import measure  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
@@ -87,7 +87,7 @@ def main():
   if 'train' in sections:
     results['train'] = []
     for name, config in setups.configs(tiny).items():
-      for length in lengths:
+      for length in step_lengths:
         seconds = measure.train_step_seconds(config, length, FLAGS.repeats)
         row = {'config': name, 'length': length, 'batch': config.batch_size,
                'maps': config.maps, 'seconds_per_step': seconds,
@@ -101,7 +101,7 @@ def main():
     config = setups.dngpu_config(tiny)
     seconds = measure.train_step_seconds(config, config.max_length, FLAGS.repeats)
     results['dngpu'] = {'preset': 'bmul_dngpu', 'bins': config.bins,
-                        'examples': config.batch_size * len(config.bin_lengths()),
+                        'examples': config.batch_size * len(lengths.bins(config)),
                         'maps': config.maps, 'seconds_per_step': seconds,
                         'gflops': flops.dngpu_bins_training_step(config) / seconds / 1e9}
     save(out, results)
@@ -118,7 +118,7 @@ def main():
   if 'baselines' in sections:
     results['baselines'] = []
     for name, config in setups.baseline_configs(tiny).items():
-      for length in lengths:
+      for length in step_lengths:
         seconds = measure.train_step_seconds(config, length, FLAGS.repeats)
         results['baselines'].append({'model': name, 'length': length,
                                      'batch': config.batch_size,

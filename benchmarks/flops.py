@@ -1,5 +1,6 @@
 """Floating-point operations of a Neural GPU, counted analytically (convolutions only:
 they are nearly all of the work; gates, dropout and the read-out are left out)."""
+from neuralgpu import lengths
 
 
 def forward(config, batch: int, length: int) -> int:
@@ -23,7 +24,7 @@ def dngpu_forward(config, batch: int, length: int) -> int:
 def dngpu_bins_training_step(config) -> int:
   """A --batching=bins step of the DNGPU: batch_size examples in every bin."""
   return 3 * sum(dngpu_forward(config, config.batch_size, length)
-                 for length in config.bin_lengths())
+                 for length in lengths.bins(config))
 
 
 def training_step(config, batch: int, length: int) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from absl import flags
 
-from neuralgpu import cli, stored
+from neuralgpu import cli, lengths, stored
 from neuralgpu import workdir as workdirs
 from neuralgpu.report import plt
 
@@ -45,8 +45,8 @@ def run_records(directory: Path) -> list[dict]:
            else [])
   offset = {key: first[-1][key] if first else 0 for key in ('step', 'train_seconds')}
   config = workdirs.read_config(directory / 'config.json')
-  lengths = {'max': config.max_length, 'beyond': config.beyond_length(),
-             'select': config.select_length}
+  validated = {'max': config.max_length, 'beyond': lengths.beyond(config),
+               'select': config.select_length}
   records = []
   log = directory / 'metrics.jsonl'  # none yet while a first stage trains
   for line in log.read_text().splitlines() if log.is_file() else []:
@@ -54,9 +54,9 @@ def run_records(directory: Path) -> list[dict]:
     measured = {}
     for key, value in record.items():
       found = VALIDATION.match(key)
-      if found and lengths[found.group(1)]:
+      if found and validated[found.group(1)]:
         measure = 'sequences' if found.group(2) == 'sequence' else 'symbols'
-        measured[f'{measure}_{lengths[found.group(1)]}'] = value
+        measured[f'{measure}_{validated[found.group(1)]}'] = value
       elif MEASURE.match(key.removeprefix('track/')):
         measured[key.removeprefix('track/')] = value
     if measured and 'train_seconds' in record:
@@ -66,7 +66,7 @@ def run_records(directory: Path) -> list[dict]:
 
 def figure(runs: dict, title: str):
   """runs: label -> records. 2 × 2 panels: sequences and symbols, by step and by time."""
-  lengths = sorted({int(MEASURE.match(k).group(2)) for records in runs.values()
+  shown = sorted({int(MEASURE.match(k).group(2)) for records in runs.values()
                     for r in records for k in r if MEASURE.match(k)})
   fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharey='row')
   styles = ['-', '--', ':', '-.', (0, (5, 1)), (0, (1, 3)), (0, (3, 1, 1, 1, 1, 1))]
@@ -75,7 +75,7 @@ def figure(runs: dict, title: str):
                                                ('train_seconds', 'training wall time (s)'))):
       ax = axes[row][column]
       for colour, (label, records) in enumerate(runs.items()):
-        for i, length in enumerate(lengths):
+        for i, length in enumerate(shown):
           points = [(r[x_key], r[f'{measure}_{length}']) for r in records
                     if f'{measure}_{length}' in r]
           if points:

@@ -34,9 +34,8 @@ from pathlib import Path
 
 from absl import flags
 
-import tasks
 from experiments import presets
-from neuralgpu import cli, lock, memory, tables, workdir as workdirs
+from neuralgpu import cli, lengths, lock, memory, tables, workdir as workdirs
 from neuralgpu.config import RUN_CONTROL, Config, flag_text
 from neuralgpu.evaluate import SOLVED_FAR_ACCURACY, floor_percent, solved
 
@@ -172,7 +171,7 @@ def plan(experiments: list[str], seeds: list[int], grid: dict, root: Path,
     for seed in seeds:
       config = presets.config(experiment, {**overrides, 'seed': seed})
       near, far = lengths_of(config)
-      if not {near, far} <= set(config.lengths_to_report()):
+      if not {near, far} <= set(lengths.to_report(config)):
         raise ValueError(f'--eval_lengths={config.eval_lengths} must include the training '
                          f'length and ten times it ({near} and {far}): success is judged '
                          'there')
@@ -192,8 +191,7 @@ def running_order(runs: list[Run]) -> list[Run]:
 
 def lengths_of(config: Config) -> tuple[int, int]:
   """The two lengths success is judged at: the training length and ten times it."""
-  task = tasks.get(config.task)
-  return task.longest_length(config.max_length), config.far_length()
+  return config.max_length, lengths.far(config)
 
 
 def run_locally(runs: list[Run], parallel: int, threads: int) -> dict:

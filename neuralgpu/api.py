@@ -117,7 +117,7 @@ class TrainedRun:
   def describe(self) -> dict:
     """What a user of the exported model needs to write questions as ids: the
     vocabulary and a question with its ids and the ids of its right answer."""
-    length = self.task.longest_length(self.config.max_length)
+    length = self.config.max_length
     inputs, targets = self.task.sample(np.random.default_rng(0), 1, length)
     return {'task': self.task.name, 'vocabulary': list(self.task.vocab),
             'padding_id': PAD, 'trained_on_lengths_up_to': self.config.max_length,

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import (distribute, evaluate, faults, lock, models, report, state_trace, stored,
-                       tables, visualize)
+from neuralgpu import (distribute, evaluate, faults, lengths, lock, models, report, state_trace,
+                       stored, tables, visualize)
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import best_path
 from neuralgpu.train import Trainer
@@ -33,7 +33,7 @@ def train_and_report(trainer: Trainer) -> None:
   config, workdir = trainer.config, trainer.workdir
   if not distribute.is_chief(config):
     return  # the chief evaluates
-  evaluate_runs([(workdir, config)], config.lengths_to_report(), config.eval_examples)
+  evaluate_runs([(workdir, config)], lengths.to_report(config), config.eval_examples)
 
 
 def train_only(config, workdir: Path, first_stage=None) -> dict:
@@ -66,15 +66,15 @@ def best_model(config, workdir: Path):
         raise
 
 
-def eval_name(workdir: Path, lengths, count: int, suites: bool = True) -> str:
+def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True) -> str:
   """The directory an evaluation of the run in workdir is written to, by what it holds:
   eval for the run's own (its lengths and examples, with the suites: what training's end
   writes and the sweep reads), else eval_lengths=L,M_examples=N (and _suites=false), so
   that asking for others never replaces it or one with the suites."""
   own = workdirs.load_config(workdir)
-  if own.lengths_to_report() == list(lengths) and own.eval_examples == count and suites:
+  if lengths.to_report(own) == list(at_lengths) and own.eval_examples == count and suites:
     return 'eval'
-  return (f'eval_lengths={",".join(map(str, lengths))}_examples={count}' +
+  return (f'eval_lengths={",".join(map(str, at_lengths))}_examples={count}' +
           ('' if suites else '_suites=false'))
 
 

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import curriculum, faults, imports, model_registry, rate
+from neuralgpu import curriculum, faults, imports, lengths, model_registry, rate
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',
@@ -275,22 +275,21 @@ class Config:
       raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
                        f'holds no length {self.task} can take ({task.describe_lengths()})')
     # Validation tests at max_length itself: refused here, not at the first validation.
-    self._check_length('max_length', self.max_length)
+    lengths.check(self, 'max_length', self.max_length)
     for flag, variant in (('target_form', task.with_target_form),
                           ('hard_sampler', task.with_hard_sampler)):
       try:
         variant(getattr(self, flag))
       except ValueError as error:
         raise ValueError(f'--{flag}: {error}') from None
-    if self.batching == 'bins':
-      if self.curriculum != 'none':
-        raise ValueError('--batching=bins trains on every bin from the first step; it needs '
-                         '--curriculum=none')
-      self.bin_lengths()
+    if self.batching == 'bins' and self.curriculum != 'none':
+      raise ValueError('--batching=bins trains on every bin from the first step; it needs '
+                       '--curriculum=none')
+    lengths.bins(self)
     if self.select_length:
-      self._check_length('select_length', self.select_length)
-    self.lengths_to_report()
-    self.lengths_to_track()
+      lengths.check(self, 'select_length', self.select_length)
+    lengths.to_report(self)
+    lengths.to_track(self)
     return self
 
   def validate_values(self) -> 'Config':
@@ -316,70 +315,11 @@ class Config:
     return (tasks.get(self.task).with_target_form(self.target_form)
             .with_hard_sampler(self.hard_sampler))
 
-  def bin_lengths(self) -> list[int]:
-    """--bins as a list, checked: ascending, ending at max_length, each bin holding a
-    length the task can take (above the bin before it, from min_length)."""
-    try:
-      bins = [int(part) for part in self.bins.split(',')]
-    except ValueError:
-      bins = []
-    if not bins or bins != sorted(set(bins)) or bins[-1] != self.max_length:
-      raise ValueError(f'--bins={self.bins} is not valid; give ascending comma-separated '
-                       f'lengths ending at --max_length={self.max_length}, e.g. '
-                       f'8,16,{self.max_length}')
-    task = tasks.get(self.task)
-    for low, high in zip([self.min_length - 1] + bins, bins):
-      if not task.lengths(max(low + 1, self.min_length), high):
-        raise ValueError(f'--bins={self.bins}: bin {high} holds no length {self.task} can '
-                         f'take from --min_length={self.min_length} above {low} '
-                         f'({task.describe_lengths()})')
-    return bins
-
   def foreign_settings(self) -> list[str]:
     """Settings changed from their defaults that belong to another model."""
     return [f.name for f in dataclasses.fields(self)
             if f.metadata['models'] and self.model not in f.metadata['models']
             and getattr(self, f.name) != f.default]
-
-  def lengths_to_report(self) -> list[int]:
-    """--eval_lengths as a list; by default max_length and ten times as many symbols
-    (41 -> 401: 20-bit operands -> 200-bit operands)."""
-    if not self.eval_lengths:
-      task = tasks.get(self.task)
-      return [task.longest_length(self.max_length), self.far_length()]
-    return self._lengths('eval_lengths')
-
-  def lengths_to_track(self) -> list[int]:
-    """--track_lengths as a list (empty: no tracking)."""
-    return self._lengths('track_lengths') if self.track_lengths else []
-
-  def _lengths(self, name: str) -> list[int]:
-    """A comma-separated list of lengths the task takes, or ValueError."""
-    text = getattr(self, name)
-    try:
-      lengths = [int(part) for part in text.split(',')]
-    except ValueError:
-      raise ValueError(f'--{name}={text!r} is not valid; give comma-separated integers '
-                       'like 41,401') from None
-    for length in lengths:
-      self._check_length(name, length)
-    return lengths
-
-  def _check_length(self, name: str, length: int) -> None:
-    """ValueError if the task cannot take `length`, given as --name."""
-    task = tasks.get(self.task)
-    if not task.is_valid_length(length):
-      raise ValueError(f'--{name}: {self.task} cannot take length {length}; valid '
-                       f'lengths are {task.describe_lengths()}')
-
-  def beyond_length(self) -> int:
-    """The length validation judges beyond max_length: the first the task takes from
-    twice max_length on."""
-    return tasks.get(self.task).lengths(2 * self.max_length, 3 * self.max_length)[0]
-
-  def far_length(self) -> int:
-    """The longest length the task takes up to ten times as many symbols as max_length."""
-    return tasks.get(self.task).scaled_length(self.max_length, 10)
 
   def save(self, path: Path) -> None:
     faults.write_whole(path, json.dumps(dataclasses.asdict(self), indent=2,

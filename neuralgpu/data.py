@@ -20,6 +20,7 @@ import functools
 
 import numpy as np
 
+from neuralgpu import lengths
 from tasks.base import PAD
 
 NEW_DRAWS = 2  # a pool stops growing when this many rounds of draws add nothing new
@@ -29,7 +30,7 @@ class TrainingData:
 
   def __init__(self, config, task, curriculum):
     self.config, self.task, self.curriculum = config, task, curriculum
-    self.bins = config.bin_lengths() if config.batching == 'bins' else []
+    self.bins = lengths.bins(config)
 
   def batch(self, step: int, curriculum_length: int, stage: int = 0):
     """([(inputs, targets)] for each part of the step: one, or one per bin), and the

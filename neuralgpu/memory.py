@@ -7,7 +7,7 @@ fit, not everything that might not.
 """
 from pathlib import Path
 
-from neuralgpu import evaluate, model_registry
+from neuralgpu import evaluate, lengths, model_registry
 
 FLOAT_BYTES = 4
 # Weights, their gradients and two optimizer slots (Adam's moments, AdaMax's too).
@@ -47,8 +47,8 @@ def training_bytes(config, vocab_size: int) -> int:
   and what the backward pass keeps for every example (with --batching=bins, of every
   bin at once)."""
   kind = model_registry.get(config.model)
-  lengths = config.bin_lengths() if config.batching == 'bins' else [config.max_length]
-  stored = sum(kind.training_floats(config, n) for n in lengths) * config.batch_size
+  longest = lengths.bins(config) or [config.max_length]
+  stored = sum(kind.training_floats(config, n) for n in longest) * config.batch_size
   return (BASELINE_BYTES + COPIES_OF_WEIGHTS * weight_bytes(config, vocab_size)
           + stored * FLOAT_BYTES)
 
@@ -69,7 +69,7 @@ def training_fits(config, runs_at_once: int = 1) -> None:
         runs_at_once * training_bytes(config, vocab_size),
         'the model\'s width (--maps, --units), --batch_size or --max_length'
         + (' or --parallel' if runs_at_once > 1 else ''))
-  evaluation_fits(config, config.lengths_to_report(), runs_at_once)
+  evaluation_fits(config, lengths.to_report(config), runs_at_once)
 
 
 def evaluation_fits(config, lengths, runs_at_once: int = 1) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import tensorflow as tf
 
 from neuralgpu import curriculum as curricula
-from neuralgpu import distribute, faults, models, optim, rate, sessions, weight_average
+from neuralgpu import (distribute, faults, lengths, models, optim, rate, sessions,
+                       weight_average)
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
 from neuralgpu.data import TrainingData
@@ -173,8 +174,8 @@ class Trainer:
     self.saves.save(step)
     if solved:
       print(f'solved at step {step}: every validation sequence right at lengths '
-            f'{c.max_length} and {self.validation.beyond_length()} {SOLVED_STREAK} times '
-            f'in a row, then at length {c.far_length()}', flush=True)
+            f'{c.max_length} and {lengths.beyond(c)} {SOLVED_STREAK} times '
+            f'in a row, then at length {lengths.far(c)}', flush=True)
     elif stop_early:
       print(f'stopped early at step {step}: no new best checkpoint in '
             f'{c.early_stopping} validations', flush=True)

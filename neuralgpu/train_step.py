@@ -5,7 +5,7 @@ import functools
 
 import tensorflow as tf
 
-from neuralgpu import distribute, optim
+from neuralgpu import distribute, lengths, optim
 
 
 class TrainingStep:
@@ -17,8 +17,8 @@ class TrainingStep:
     self.part_weights = weights_of_parts(config)
     # Static shapes where they are known (the batch; a bin's length) give faster kernels,
     # and let a model unroll its steps.
-    lengths = config.bin_lengths() if config.batching == 'bins' else [None]
-    parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2 for n in lengths]
+    parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2
+             for n in lengths.bins(config) or [None]]
     scalar = tf.TensorSpec([], tf.float32)
     self.compiled = tf.function(
         self._distributed if strategy else self._single, jit_compile=config.jit,
@@ -82,8 +82,8 @@ class TrainingStep:
 def weights_of_parts(config) -> list[float]:
   """The weight of each part of a step in the loss: one part, or one per bin, equal
   (DNGPU) or in proportion to its positions."""
-  if config.batching != 'bins':
+  bins = lengths.bins(config)
+  if not bins:
     return [1.0]
-  bins = config.bin_lengths()
   sizes = [1] * len(bins) if config.bin_weighting == 'equal' else bins
   return [size / sum(sizes) for size in sizes]

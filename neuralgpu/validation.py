@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import evaluate, faults, model_registry, models, visualize
+from neuralgpu import evaluate, faults, lengths, model_registry, models, visualize
 from neuralgpu.config import SELECT_EXAMPLES
 
 VALIDATION_EXAMPLES = 64
@@ -45,21 +45,18 @@ class Validation:
     # Teacher-forced for models that take targets: the loss of the answer as trained.
     return self.model.loss(self.model(inputs, targets=targets)[0], targets)
 
-  def beyond_length(self) -> int:
-    return self.config.beyond_length()
-
   def validate(self, step: int) -> Verdict:
     """Accuracies at the curriculum length, max_length and beyond; the best checkpoint;
     the learning-rate plateau; whether the run collapsed or is solved."""
     c, s = self.config, self.state
     curriculum = int(s.curriculum_length)
-    lengths = {'curriculum': curriculum, 'max': c.max_length, 'beyond': self.beyond_length()}
-    examples = {name: self.examples(length) for name, length in lengths.items()}
+    at = {'curriculum': curriculum, 'max': c.max_length, 'beyond': lengths.beyond(c)}
+    examples = {name: self.examples(length) for name, length in at.items()}
     if c.select_length:
-      lengths['select'] = c.select_length
+      at['select'] = c.select_length
       examples['select'] = self.examples(c.select_length, SELECT_EXAMPLES, with_suites=False)
     results = {name: {kind: evaluate.accuracy(self.predict, *pair)
-                      for kind, pair in examples[name].items()} for name in lengths}
+                      for kind, pair in examples[name].items()} for name in at}
     target = self.last_accuracy = sequences_right(results['max'])
     # A collapse from a model right at least half the time; below that, accuracy at
     # max_length swings widely while the curriculum is still short.
@@ -84,7 +81,7 @@ class Validation:
                 'lr': self.rate.at(step), 'validation/curriculum_loss': loss,
                 **{key: value for name, kinds in results.items()
                    for key, value in records(name, kinds).items()}})
-    shown = {n: k for k, n in lengths.items()}  # once when the curriculum is at max_length
+    shown = {n: k for k, n in at.items()}  # once when the curriculum is at max_length
     print(f'  validation at step {step}: sequence accuracy ' + ', '.join(
         f'{describe(results[k])} at length {n}' for n, k in shown.items()), flush=True)
     perfect = (curriculum == c.max_length and self.curriculum.final_stage(s) and
@@ -133,7 +130,7 @@ class Validation:
   def solved_far(self, step: int) -> bool:
     """The last check before stopping, too slow to run at every validation: the streak
     has every sequence right at max_length; evaluate.solved decides with the far length."""
-    length = self.config.far_length()
+    length = lengths.far(self.config)
     results = {kind: evaluate.accuracy(self.predict, *pair)
                for kind, pair in self.examples(length).items()}
     # Each kind must pass evaluate.solved alone: right hard inputs excuse no wrong random one.
@@ -172,7 +169,7 @@ class Validation:
     of learning curves."""
     c = self.config
     record = {'step': step}
-    for length in c.lengths_to_track():
+    for length in lengths.to_track(c):
       inputs, targets = evaluate.held_out(self.task, length, c.track_examples)
       result = evaluate.accuracy(self.predict, inputs, targets,
                                  evaluate.batch_size(c, length))

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from experiments import presets
+from neuralgpu import lengths
 from support import ROOT
 
 
@@ -44,7 +45,7 @@ def test_the_dngpu_presets_are_the_settings_of_dngpu_trainer_py():
   assert (badd.task, badd.maps, badd.dropout, badd.target_form) == ('badd', 48, 0.5, 'padded')
   assert bmul.lr == pytest.approx(0.005) and badd.lr == pytest.approx(0.01)
   for config in (bmul, badd):
-    assert config.bin_lengths() == [8, 12, 16, 20, 25, 28, 31, 36, 41]
+    assert lengths.bins(config) == [8, 12, 16, 20, 25, 28, 31, 36, 41]
     assert (config.model, config.layers, config.batch_size, config.train_pool) == (
         'dngpu', 1, 32, 10000)
     assert (config.optimizer, config.max_grad_norm, config.lr_noise) == ('adamax', 0, 1e-4)
@@ -68,7 +69,7 @@ def test_badd_dngpu_long_adds_two_longer_bins_to_badd_dngpu_structured():
   ours = presets.config('badd_dngpu_long')
   structured = presets.config('badd_dngpu_structured')
   assert set(ours.differing(structured, ignore=())) == {'bins', 'max_length'}
-  assert ours.bin_lengths() == structured.bin_lengths() + [61, 81]
+  assert lengths.bins(ours) == lengths.bins(structured) + [61, 81]
 
 
 def test_badd_dngpu_two_stage_is_badd_dngpu_long_after_badd_dngpu_structured():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from experiments import presets, results_table
-from neuralgpu import api, commands, evaluate, sessions, stored
+from neuralgpu import api, commands, evaluate, lengths, sessions, stored
 from neuralgpu.train import Trainer
 from support import ROOT, TINY
 
@@ -38,7 +38,7 @@ def trained(tmp_path_factory):
   Trainer(dataclasses.replace(config, max_steps=5), root / 'stopped').train()
   stored.store(root / 'stopped', root / 'parked', training_state=True)
   shutil.rmtree(root / 'stopped')
-  commands.evaluate_runs([(root / 'straight', config)], config.lengths_to_report(), 16)
+  commands.evaluate_runs([(root / 'straight', config)], lengths.to_report(config), 16)
   stored.store(root / 'straight', root / 'published')
   return config, root
 
@@ -107,9 +107,9 @@ def test_a_stored_run_is_read_like_its_workdir_and_never_written(trained, tmp_pa
   questions = ['101+11', '1+1', '11+110']
   assert run.step == 10 and run.answer(questions) == original.answer(questions)
   config = run.config
-  commands.evaluate_runs([(root / 'published', config)], config.lengths_to_report(), 16)
+  commands.evaluate_runs([(root / 'published', config)], lengths.to_report(config), 16)
   assert 'reproduces the stored' in capsys.readouterr().out
-  name = commands.eval_name(root / 'published', config.lengths_to_report(), 16)
+  name = commands.eval_name(root / 'published', lengths.to_report(config), 16)
   written = tmp_path / stored.STORED_OUTPUTS / 'published' / name / 'results.json'
   assert json.loads(written.read_text())['lengths'] == json.loads(
       (root / 'published' / name / 'results.json').read_text())['lengths']

@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 from experiments import presets
-from neuralgpu import checkpoints, evaluate, faults
+from neuralgpu import checkpoints, evaluate, faults, lengths
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
 from neuralgpu.curriculum import CURRICULUM_WINDOW
@@ -101,7 +101,7 @@ def test_learning_rate_decays_after_patience_validations_without_a_lower_loss(tm
 
 def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_path):
   trainer = Trainer(TINY, tmp_path)
-  beyond = trainer.validation.beyond_length()
+  beyond = lengths.beyond(trainer.config)
   trainer.validation.predict = trainer.task.targets
   trainer.validate(5)
   trainer.validation.predict = wrong_beyond(trainer.task, beyond)  # as right at max_length only
@@ -187,7 +187,7 @@ def test_no_roll_back_from_a_model_that_was_never_right_half_the_time(tmp_path):
 def test_solved_needs_perfect_streak_and_then_every_sequence_right_far_beyond(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, min_length=9), tmp_path)  # at max_length
   task = trainer.task
-  far = TINY.far_length()
+  far = lengths.far(TINY)
   assert far == 81
   trainer.validation.predict = task.targets  # an oracle: every validation sequence right
   results = [trainer.validate(step) for step in range(1, SOLVED_STREAK + 1)]
@@ -213,8 +213,8 @@ def test_a_run_told_not_to_stop_when_solved_trains_on_with_the_latest_perfect_be
 def test_with_hard_inputs_in_training_a_run_is_solved_only_when_it_gets_them_right(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, min_length=9, hard_fraction=0.5), tmp_path)
   validation, task = trainer.validation, trainer.task
-  lengths = (9, validation.beyond_length(), TINY.far_length())
-  random = {tuple(row) for n in lengths for row in validation.examples(n)['random'][0]}
+  validated = (9, lengths.beyond(TINY), lengths.far(TINY))
+  random = {tuple(row) for n in validated for row in validation.examples(n)['random'][0]}
 
   def right_on_random_inputs_only(inputs):
     answers = task.targets(inputs)
@@ -238,7 +238,7 @@ def test_with_hard_inputs_in_training_a_run_is_solved_only_when_it_gets_them_rig
 def test_with_validate_suites_the_best_and_solved_need_every_suite_input_right(tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, min_length=9, validate_suites=True), tmp_path)
   validation, task = trainer.validation, trainer.task
-  beyond = validation.beyond_length()
+  beyond = lengths.beyond(trainer.config)
   maximal = tuple(task.eval_suites(beyond)['all_maximal'][0][0])  # 111111111+111111111
 
   def wrong_on_the_maximal_operands(inputs):
