@@ -121,3 +121,14 @@ def test_table_has_a_row_per_model_and_length_with_the_suites(tmp_path):
   report.write(results, tmp_path)
   assert {p.name for p in tmp_path.iterdir()} == {'results.json', 'table.md',
                                                   'generalization.png'}
+
+
+def test_solved_judges_random_inputs_and_every_suite_alike():
+  def row(length, random, suite):
+    return {'length': length, 'sequence_accuracy': random,
+            'suites': {'carry_chain': {'sequence_accuracy': suite}}}
+  assert evaluate.solved_results([row(41, 1.0, 1.0), row(401, 0.99, 0.995)], 41, 401)
+  assert not evaluate.solved_results([row(41, 1.0, 0.98), row(401, 1.0, 1.0)], 41, 401)
+  assert not evaluate.solved_results([row(41, 1.0, 1.0), row(401, 1.0, 0.98)], 41, 401)
+  assert evaluate.solved_results([{'length': 41, 'sequence_accuracy': 1.0},
+                                  {'length': 401, 'sequence_accuracy': 0.99}], 41, 401)
