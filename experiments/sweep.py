@@ -36,7 +36,7 @@ from pathlib import Path
 from absl import flags
 
 from experiments import presets
-from neuralgpu import cli, lengths, lock, memory, tables, workdir as workdirs
+from neuralgpu import cli, eval_cache, lengths, lock, memory, tables, workdir as workdirs
 from neuralgpu.config import RUN_CONTROL, Config, flag_text
 from neuralgpu.evaluate import SOLVED_FAR_ACCURACY, SOLVED_MEANS, floor_percent, solved_results
 
@@ -144,14 +144,15 @@ class Run:
              for k, v in self.overrides.items()])
 
   def result(self):
-    """The run's evaluation if it finished under this sweep's config, else None."""
-    path = self.workdir / 'eval' / 'results.json'
-    if not path.is_file():
+    """The run's evaluation (with the suites) if it holds (eval_cache.saved) and the run
+    was trained under this sweep's settings (e.g. to its --max_steps), else None."""
+    result = eval_cache.saved(self.workdir, lengths.to_report(self.config),
+                              self.config.eval_examples, suites=True)
+    if result is None:
       return None
-    result = json.loads(path.read_text())
     # Settings added to Config since the run was made have their defaults there.
-    saved = {**dataclasses.asdict(Config()), **result.get('config', {})}
-    same = all(saved[k] == v for k, v in dataclasses.asdict(self.config).items()
+    trained = {**dataclasses.asdict(Config()), **result.get('config', {})}
+    same = all(trained[k] == v for k, v in dataclasses.asdict(self.config).items()
                if k not in COMMON)
     return result if same else None
 

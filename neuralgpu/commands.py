@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import (distribute, evaluate, faults, lengths, lock, models, report, state_trace,
-                       stored, tables, visualize)
-from neuralgpu import workdir as workdirs
+from neuralgpu import (distribute, eval_cache, evaluate, faults, lengths, lock, models, report,
+                       state_trace, stored, tables, visualize)
 from neuralgpu.checkpoints import best_path
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
@@ -66,42 +65,13 @@ def best_model(config, workdir: Path):
         raise
 
 
-def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True) -> str:
-  """The directory an evaluation of the run in workdir is written to, by what it holds:
-  eval for the run's own (its lengths and examples, with the suites: what training's end
-  writes and the sweep reads), else eval_lengths=L,M_examples=N (and _suites=false), so
-  that asking for others never replaces it or one with the suites."""
-  own = workdirs.load_config(workdir)
-  if lengths.to_report(own) == list(at_lengths) and own.eval_examples == count and suites:
-    return 'eval'
-  return (f'eval_lengths={",".join(map(str, at_lengths))}_examples={count}' +
-          ('' if suites else '_suites=false'))
-
-
-def eval_dir(workdir: Path, lengths, count: int, suites: bool = True) -> Path:
-  """Where an evaluation of the run in workdir is written: in the workdir, or for a
-  stored run (which is never written) under its stored.output_dir."""
-  return stored.output_dir(workdir) / eval_name(workdir, lengths, count, suites)
-
-
-def accuracy_by_length(config, workdir: Path, lengths, count: int) -> dict:
-  """The best checkpoint's result by length on random test examples, as its evaluation
-  directory (eval_dir, or a stored run's own) holds it: reused when that is of the same
-  checkpoint, lengths and examples, else evaluated and written to eval_dir without the
-  hard suites (at 100 times the training length they would cost more than the random
+def accuracy_by_length(config, workdir: Path, at_lengths, count: int) -> dict:
+  """The best checkpoint's result by length on random test examples: a saved evaluation
+  that still holds (eval_cache.saved), else evaluated and written without the hard
+  suites (at 100 times the training length they would cost more than the random
   examples)."""
-  _, step = best_model(config, workdir)
-  for suites in (True, False):  # one with the suites holds the random examples' rows too
-    name = eval_name(workdir, lengths, count, suites)
-    for path in (Path(workdir) / name / 'results.json', eval_dir(workdir, lengths, count,
-                                                                  suites) / 'results.json'):
-      if path.exists():
-        saved = json.loads(path.read_text())
-        if (saved.get('checkpoint_step') == step and
-            [(row['length'], row['examples']) for row in saved['lengths']] ==
-            [(length, count) for length in lengths]):
-          return saved
-  return evaluate_runs([(workdir, config)], lengths, count, suites=False)[0]
+  return (eval_cache.saved(workdir, at_lengths, count, suites=False) or
+          evaluate_runs([(workdir, config)], at_lengths, count, suites=False)[0])
 
 
 def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
@@ -126,7 +96,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    directory = eval_dir(workdir, lengths, count, suites)
+    directory = eval_cache.eval_dir(workdir, lengths, count, suites)
     with faults.writing(directory):
       report.write([result], directory)
     print(f'\n{tables.results([result])}\n')
@@ -139,7 +109,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
                 f'{tables.wrong_answer(failure)}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {directory}', flush=True)
-    check_reproduced(result, Path(workdir) / eval_name(workdir, lengths, count, suites))
+    check_reproduced(result, Path(workdir) / eval_cache.eval_name(workdir, lengths, count,
+                                                                   suites))
     results.append(result)
   if len(results) > 1:
     with faults.writing(comparison_dir):

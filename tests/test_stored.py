@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from experiments import presets, results_table
-from neuralgpu import api, commands, evaluate, lengths, sessions, stored
+from neuralgpu import api, commands, eval_cache, evaluate, lengths, sessions, stored
 from neuralgpu.train import Trainer
 from support import ROOT, TINY
 
@@ -109,7 +109,7 @@ def test_a_stored_run_is_read_like_its_workdir_and_never_written(trained, tmp_pa
   config = run.config
   commands.evaluate_runs([(root / 'published', config)], lengths.to_report(config), 16)
   assert 'reproduces the stored' in capsys.readouterr().out
-  name = commands.eval_name(root / 'published', lengths.to_report(config), 16)
+  name = eval_cache.eval_name(root / 'published', lengths.to_report(config), 16)
   written = tmp_path / stored.STORED_OUTPUTS / 'published' / name / 'results.json'
   assert json.loads(written.read_text())['lengths'] == json.loads(
       (root / 'published' / name / 'results.json').read_text())['lengths']
