@@ -232,7 +232,7 @@ def main():
                          f'every step in memory and draws inputs of up to '
                          f'{VISUALIZE_MAX_LENGTH} symbols')
     elif FLAGS.mode == 'eval':
-      runs, lengths, examples = eval_runs()
+      runs, eval_lengths, examples = eval_runs()
     elif FLAGS.mode == 'trace':
       config, workdir = trained_run(FLAGS.workdir, '--mode=trace')
       check_draws_state(config, workdir)
@@ -265,7 +265,7 @@ def main():
   elif FLAGS.mode == 'visualize':
     commands.draw_state(config, workdir, text, question)
   elif FLAGS.mode == 'eval':
-    commands.evaluate_runs(runs, lengths, examples, Path(FLAGS.comparison_dir),
+    commands.evaluate_runs(runs, eval_lengths, examples, Path(FLAGS.comparison_dir),
                            suites=FLAGS.suites)
   elif FLAGS.mode == 'trace':
     commands.trace_states(config, workdir, traced, FLAGS.suite or 'random')

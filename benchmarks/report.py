@@ -1,6 +1,8 @@
 """The benchmark's markdown summary, with each target and whether it is met."""
 from pathlib import Path
 
+from neuralgpu import tables
+
 PEAK_SHARE_TARGET = 0.7  # of the matrix-product peak, at the reference configuration
 SOLVE_SECONDS_TARGET = 15 * 60
 SOLVED_SEEDS_TARGET = 2
@@ -23,16 +25,19 @@ def markdown(results: dict) -> str:
   peak = results.get('peak_gflops')
   if peak:
     lines += [f'float32 matrix-product peak: {peak:.1f} GFLOP/s.', '']
+
+  def section(title: str, header: list[str], rows: list[list], text_columns: int = 0):
+    lines.extend([f'## {title}', '', tables.markdown(
+        header, [[str(cell) for cell in cells] for cells in rows], text_columns), ''])
+
   if 'train' in results:
-    lines += ['## Neural GPU training step', '',
-              '| configuration | length | batch | maps | s/step | examples/s | GFLOP/s | '
-              'of the float32 peak |', '|---|---:|---:|---:|---:|---:|---:|---:|']
-    for r in results['train']:
-      share = f'{100 * r["gflops"] / peak:.1f}%' if peak else ''
-      lines.append(f'| {r["config"]} | {r["length"]} | {r["batch"]} | {r["maps"]} | '
-                   f'{r["seconds_per_step"]:.4f} | {r["examples_per_second"]:.1f} | '
-                   f'{r["gflops"]:.1f} | {share} |')
-    lines.append('')
+    section('Neural GPU training step', [
+        'configuration', 'length', 'batch', 'maps', 's/step', 'examples/s', 'GFLOP/s',
+        'of the float32 peak'], [
+            [r['config'], r['length'], r['batch'], r['maps'], f'{r["seconds_per_step"]:.4f}',
+             f'{r["examples_per_second"]:.1f}', f'{r["gflops"]:.1f}',
+             f'{100 * r["gflops"] / peak:.1f}%' if peak else ''] for r in results['train']],
+        text_columns=1)
   if 'dngpu' in results:
     r = results['dngpu']
     share = f', {100 * r["gflops"] / peak:.1f}% of the float32 peak' if peak else ''
@@ -40,31 +45,25 @@ def markdown(results: dict) -> str:
               f'{r["preset"]} (bins {r["bins"]}, {r["examples"]} examples, {r["maps"]} maps):'
               f' {r["seconds_per_step"]:.3f} s/step, {r["gflops"]:.1f} GFLOP/s{share}.', '']
   if 'eval' in results:
-    lines += ['## Evaluation (forward only, default configuration, a fresh process each)',
-              '', '| length | batch | s/example | memory before | peak memory |',
-              '|---:|---:|---:|---:|---:|']
-    for r in results['eval']:
-      lines.append(f'| {r["length"]} | {r["batch"]} | {r["seconds_per_example"]:.3f} | '
-                   f'{r["memory_before_mib"]:.0f} MiB | {r["peak_memory_mib"]:.0f} MiB |')
-    lines.append('')
+    section('Evaluation (forward only, default configuration, a fresh process each)', [
+        'length', 'batch', 's/example', 'memory before', 'peak memory'], [
+            [r['length'], r['batch'], f'{r["seconds_per_example"]:.3f}',
+             f'{r["memory_before_mib"]:.0f} MiB', f'{r["peak_memory_mib"]:.0f} MiB']
+            for r in results['eval']])
   if 'baselines' in results:
-    lines += ['## Baseline training step', '', '| model | length | batch | s/step | '
-              'examples/s |', '|---|---:|---:|---:|---:|']
-    for r in results['baselines']:
-      lines.append(f'| {r["model"]} | {r["length"]} | {r["batch"]} | '
-                   f'{r["seconds_per_step"]:.4f} | {r["examples_per_second"]:.1f} |')
-    lines.append('')
+    section('Baseline training step', ['model', 'length', 'batch', 's/step', 'examples/s'], [
+        [r['model'], r['length'], r['batch'], f'{r["seconds_per_step"]:.4f}',
+         f'{r["examples_per_second"]:.1f}'] for r in results['baselines']], text_columns=1)
   if 'solve' in results:
-    lines += ['## Time to solve (training wall time, validation included)', '',
-              '| experiment | seed | every validation sequence right at max_length | '
-              'solved (right at 10× too) | steps run |', '|---|---:|---:|---:|---:|']
-    for r in results['solve']:
-      lines.append(f'| {r["experiment"]} | {r["seed"]} | {_reached(r["max_length"])} | '
-                   f'{_reached(r["far"])} | {r["steps"]:,} |')
-    lines.append('')
-  lines += ['## Targets', '', '| target | measured | met |', '|---|---|---|']
-  lines += [f'| {target} | {measured} | {"yes" if met else "no"} |'
-            for target, measured, met in targets(results)]
+    section('Time to solve (training wall time, validation included)', [
+        'experiment', 'seed', 'every validation sequence right at max_length',
+        'solved (right at 10× too)', 'steps run'], [
+            [r['experiment'], r['seed'], _reached(r['max_length']), _reached(r['far']),
+             f'{r["steps"]:,}'] for r in results['solve']], text_columns=1)
+  lines += ['## Targets', '', tables.markdown(
+      ['target', 'measured', 'met'],
+      [[target, measured, 'yes' if met else 'no'] for target, measured, met in targets(results)],
+      text_columns=3)]
   return '\n'.join(lines) + '\n'
 
 

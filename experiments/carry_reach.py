@@ -13,7 +13,7 @@ operands sit in different places of the input, the first where the answer is rea
 import numpy as np
 from absl import flags
 
-from neuralgpu import cli, evaluate, memory
+from neuralgpu import cli, evaluate, memory, tables
 from tasks import structured_operands
 from tasks.arithmetic import ArithmeticTask
 
@@ -58,9 +58,8 @@ def main():
     cli.fail(PROGRAM, str(error))
   print(f'{FLAGS.workdir}: {run.task.name}, best checkpoint (step {run.step}); a carry '
         'entering at the lowest digit\n')
-  print('| length | question | chains right | reach (every chain up to n digits right) | '
-        'wrong chain lengths |')
-  print('| ---: | --- | ---: | ---: | --- |')
+  print(tables.head(['length', 'question', 'chains right',
+                     'reach (every chain up to n digits right)', 'wrong chain lengths']))
   for length in lengths:
     for order, run_first in ORDERS.items():
       inputs = chain_inputs(run.task, length, run_first)
@@ -70,8 +69,8 @@ def main():
       wrong = (np.flatnonzero(~right) + 1).tolist()
       listed = ', '.join(map(str, wrong[:WRONG_SHOWN])) + (', …' if len(wrong) > WRONG_SHOWN
                                                            else '')
-      print(f'| {length} | {order} | {right.sum()}/{len(right)} | {reach(right)} | '
-            f'{listed or "none"} |', flush=True)
+      print(tables.row([length, order, f'{right.sum()}/{len(right)}', reach(right),
+                        listed or 'none']), flush=True)
 
 
 if __name__ == '__main__':

@@ -147,6 +147,20 @@ def bmul_dngpu() -> dict:
 
 
 @preset
+def bmul_dngpu_full_schedule() -> dict:
+  """Binary multiplication, bmul_dngpu on DNGPU_trainer.py's whole schedule, no early stop.
+
+  python run.py --experiment=bmul_dngpu_full_schedule
+  bmul_dngpu trained as DNGPU_trainer.py trains: 20,000 steps whatever validation says
+  (its rate decaying x0.7 on a training plateau down to a 60th), so that its final
+  weights (the latest checkpoint) can be tested as the reference tests its own. At
+  bmul_dngpu's 1.04 s a step on 2 cores, about 6 hours: carry it across machines
+  (docs/stored_runs.md).
+  """
+  return dict(bmul_dngpu(), stop_when_solved=False, max_steps=20000)
+
+
+@preset
 def mul_bases() -> dict:
   """Decimal multiplication through a curriculum over bases (Price et al. 2016).
 

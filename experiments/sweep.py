@@ -317,7 +317,7 @@ def summarize(runs: list[Run], statuses: dict) -> list[dict]:
     finished = [o for o in outcomes if o['finished']]
     solved = [o for o in finished if o['solved']]
     times = [o['seconds_to_checkpoint'] for o in solved if o['seconds_to_checkpoint']]
-    lengths = sorted({int(n) for o in finished for n in o['accuracy']})
+    measured = sorted({int(n) for o in finished for n in o['accuracy']})
     rows.append({
         'configuration': label, 'runs': len(outcomes), 'finished': len(finished),
         'solved': len(solved), 'success_rate': len(solved) / len(outcomes),
@@ -325,15 +325,15 @@ def summarize(runs: list[Run], statuses: dict) -> list[dict]:
         'accuracy': {str(n): {'best': max(o['accuracy'][str(n)] for o in finished),
                               'median': statistics.median(o['accuracy'][str(n)]
                                                           for o in finished)}
-                     for n in lengths},
+                     for n in measured},
         'seeds': outcomes})
   return rows
 
 
 def table(rows: list[dict]) -> str:
-  lengths = sorted({int(n) for row in rows for n in row['accuracy']})
+  measured = sorted({int(n) for row in rows for n in row['accuracy']})
   header = (['configuration', 'solved / seeds', 'success rate', 'median time to solve'] +
-            [f'length {n}: best / median' for n in lengths])
+            [f'length {n}: best / median' for n in measured])
   lines = []
   for row in rows:
     median = row['median_seconds_to_solve']
@@ -345,7 +345,7 @@ def table(rows: list[dict]) -> str:
              '–' if median is None else f'{median:,.0f} s']
     cells += [f'{floor_percent(row["accuracy"][str(n)]["best"])} / '
               f'{floor_percent(row["accuracy"][str(n)]["median"])}'
-              if str(n) in row['accuracy'] else '–' for n in lengths]
+              if str(n) in row['accuracy'] else '–' for n in measured]
     lines.append(cells)
   return tables.markdown(header, lines, text_columns=1)
 

@@ -6,8 +6,17 @@ from neuralgpu.evaluate import floor_percent
 def markdown(header: list[str], rows: list[list[str]], text_columns: int = 0) -> str:
   """A markdown table: the first `text_columns` columns left-aligned, the rest (numbers)
   right-aligned."""
+  return '\n'.join([head(header, text_columns)] + [row(cells) for cells in rows])
+
+
+def head(header: list[str], text_columns: int = 0) -> str:
+  """A table's header and rule, for one printed row by row."""
   rule = ['---'] * text_columns + ['---:'] * (len(header) - text_columns)
-  return '\n'.join('| ' + ' | '.join(cells) + ' |' for cells in [header, rule, *rows])
+  return row(header) + '\n' + row(rule)
+
+
+def row(cells: list) -> str:
+  return '| ' + ' | '.join(map(str, cells)) + ' |'
 
 
 def sequences_right(row: dict) -> str:
