@@ -121,11 +121,12 @@ def badd_dngpu_two_stage() -> dict:
   second takes its best weights on to lengths up to 81 for 1,200 steps at learning rate
   0.007, validated on the hard suites too and on 64 inputs at 2,001, its best
   checkpoint holding a weight average (decay 0.998). Its published models are in
-  results/ (the README's results): seed 0, retrained 2026-12-04 (first stage solved at
-  step 2,400 in 3,017 s, second 1,200 steps in 4,790 s, one thread beside another run),
-  gets every suite input right at 41, misses 4 of 133 at 401 and 7 of 153 at 2,001 (the
-  all-maximal sum, a + a, carry chains), and 11 of 16 random sums at 4,001. Notes of the
-  earlier runs, whose models are gone, in docs/results.md.
+  results/ (the README's results), seeds 0-2 retrained 2026-12-04/05 (first stages
+  solved at steps 2,400, 7,200 and 2,800; 1.8-3.0 hours of training on one thread
+  beside another run): seeds 1 and 2 get every random and suite input right at 41, 401
+  and 2,001 and 16 of 16 random sums at 4,001; seed 0 misses 4 of 133 suite inputs at
+  401, 7 of 153 at 2,001 and 5 of 16 random sums at 4,001. Notes of the earlier runs,
+  whose models are gone, in docs/results.md.
   """
   return dict(badd_dngpu_long(), start_from_preset='badd_dngpu_structured', lr=0.007,
               stop_when_solved=False, max_steps=1200, weight_average=0.998,
