@@ -84,6 +84,8 @@ def valid_values(name: str):
   """The values a choice flag takes, or None."""
   if name == 'task':
     return tasks.names()
+  if name == 'model':
+    return model_registry.names()
   if name == 'experiment':
     return sorted(presets.PRESETS)
   return {f.name: f.metadata['choices'] for f in dataclasses.fields(Config)}.get(name)

@@ -13,8 +13,9 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 import numpy as np
 from absl import app, flags
 
-from neuralgpu import evaluate, models
+from neuralgpu import evaluate, model_registry
 from neuralgpu.config import Config
+from neuralgpu.models.base import predictor
 # pylint: enable=wrong-import-position
 
 flags.DEFINE_integer('length', None, 'Input length.', required=True)
@@ -37,7 +38,7 @@ def peak_mib() -> float:
 def main(_):
   config = Config(**json.loads(FLAGS.config)).validate()
   task = config.get_task()
-  predict = models.predictor(models.build(config, len(task.vocab)))
+  predict = predictor(model_registry.build(config, len(task.vocab)))
   short = task.sample(np.random.default_rng(0), 1, task.min_length)[0]
   predict(short)  # traces once; the same graph serves every length
   before = peak_mib()

@@ -9,8 +9,8 @@ import dataclasses
 from pathlib import Path
 from typing import Callable
 
-from neuralgpu import imports
-from neuralgpu.config import RUN_CONTROL, Config, belongs_to, flag_text
+from neuralgpu import imports, model_registry
+from neuralgpu.config import RUN_CONTROL, Config, flag_text
 
 PRESETS: dict[str, Callable[[], dict]] = {}
 # The data of a task's presets: the baselines learn from the same data under the same
@@ -285,7 +285,8 @@ def config(name: str, given: dict | None = None) -> Config:
   from_preset = [setting for setting in made.foreign_settings() if setting not in given]
   if from_preset:
     raise ValueError(f'--experiment={name} sets --{from_preset[0]}, which '
-                     f'{belongs_to(from_preset[0])}, not of --model={made.model}; '
+                     f'{model_registry.belongs_to(from_preset[0])}, not of '
+                     f'--model={made.model}; '
                      f'presets for {made.model}: {", ".join(for_model(made.model))}')
   if made.start_from_preset:
     first_stage(made)  # a preset that exists and trains from the start

@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import commands, evaluate, memory, models
+from neuralgpu import commands, evaluate, memory
 from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
+from neuralgpu.models.base import predictor
 from tasks.base import PAD
 
 EXPORT_NOTE = 'neuralgpu_task.json'  # in the SavedModel's assets: how to encode inputs
@@ -52,7 +53,7 @@ class TrainedRun:
     self.config, self.workdir = config, workdir
     self.task = config.get_task()
     self.model, self.step = commands.best_model(config, workdir)
-    self.predict = models.predictor(self.model)
+    self.predict = predictor(self.model)
 
   def __repr__(self):
     return (f'TrainedRun({str(self.workdir)!r}: {self.config.model} on {self.task.name}, '

@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import (distribute, eval_cache, evaluate, faults, lengths, lock, models, report,
-                       state_trace, stored, tables, visualize)
+from neuralgpu import (distribute, eval_cache, evaluate, faults, lengths, lock,
+                       model_registry, report, state_trace, stored, tables, visualize)
 from neuralgpu.checkpoints import best_path
+from neuralgpu.models.base import predictor
 from neuralgpu.train import Trainer
 from neuralgpu.train_state import WHY_FINISHED, TrainState
 
@@ -52,7 +53,7 @@ def best_model(config, workdir: Path):
   """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
   that cannot be read or is of another model. A run training in workdir may replace its
   best checkpoint while it is read: then the new one is read."""
-  model = models.build(config, len(config.get_task().vocab))
+  model = model_registry.build(config, len(config.get_task().vocab))
   state = TrainState(config, config.min_length, len(model.extras))
   while True:
     path = best_path(workdir)
@@ -88,7 +89,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
     task = config.get_task()
     print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
           f'examples per length' + (' and the hard suites' if suites else ''), flush=True)
-    rows = evaluate.evaluate_lengths(models.predictor(model), task, config, lengths, count,
+    rows = evaluate.evaluate_lengths(predictor(model), task, config, lengths, count,
                                      progress=True, suites=suites)
     result = {'name': name, 'workdir': str(Path(workdir).resolve()),
               'task': task.name, 'checkpoint_step': step, 'seed': config.seed,
@@ -142,7 +143,7 @@ def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
   where a zero-filled answer has a zero)."""
   task = config.get_task()
   model, _ = best_model(config, workdir)
-  predicted = np.asarray(models.predictor(model)(question[None]))[0]
+  predicted = np.asarray(predictor(model)(question[None]))[0]
   target = task.targets(question[None])[0]
   right = np.array_equal(predicted, target)
   print(f'input:  {text}\nmodel:  {task.decode(predicted)}\ntrue:   {task.decode(target)}  '

@@ -1,10 +1,10 @@
 """The one source of truth for an experiment's settings.
 
-`Config` lists every setting with its default, help and valid range; run.py turns each
-field into an absl flag, presets (experiments/presets.py) override defaults, flags given
+`Config` lists every setting with its default, help and valid range (those of one model
+declared by the model: neuralgpu/models/*_settings.py); run.py turns each field into an
+absl flag, presets (experiments/presets.py) override defaults, flags given
 on the command line override presets, and the result is saved as workdir/config.json.
-It is long because it is the table of every setting (about 60, each with its help and
-range); the code that acts on a setting lives where it acts, not here.
+The code that acts on a setting lives where it acts, not here.
 """
 import dataclasses
 import json
@@ -12,7 +12,8 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import curriculum, faults, imports, lengths, model_registry, rate
+from neuralgpu import curriculum, faults, imports, lengths, model_registry, rate, settings
+from neuralgpu.settings import setting
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',
@@ -20,9 +21,8 @@ RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_e
                'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
 
 
-# Random and hard inputs each that --select_length judges: at 2,001 they made a
-# badd_dngpu validation take 178 to 315 s on one thread beside other jobs (7 to 17 s
-# without).
+# Random and hard inputs each that --select_length judges (at 2,001: 7 to 17 s of a
+# badd_dngpu validation on one thread alone).
 SELECT_EXAMPLES = 32
 
 # Settings that no longer exist, with the value that meant "off": a saved config that has
@@ -31,28 +31,20 @@ RETIRED = {'hard_gates': False, 'diagonal_gates': False, 'saturation_cost': 0.0}
 
 
 class RetiredSetting(ValueError):
-  pass
+  """A saved config that used a setting since retired."""
 
 
-NGPU = ('ngpu',)
-DNGPU = ('dngpu',)
-CGRU_MODELS = NGPU + DNGPU
-BASELINES = ('lstm', 'gru')
+def with_model_settings(cls):
+  """The settings the models declare (neuralgpu.model_registry.SETTINGS) added to cls's
+  own, as fields of one frozen dataclass: one flat table of settings, as config.json
+  holds them."""
+  for name, field in model_registry.SETTINGS.items():
+    cls.__annotations__[name] = type(field.default)
+    setattr(cls, name, field)
+  return dataclasses.dataclass(frozen=True)(cls)
 
 
-def setting(default, help_text, low=None, high=None, low_open=False, high_open=False,
-            choices=None, models=None):
-  """A Config field with its help and valid range, read by flags and validation.
-
-  models: the models the setting belongs to (None: every model); setting it for
-  another model is refused rather than silently ignored.
-  """
-  return dataclasses.field(default=default, metadata=dict(
-      help=help_text, low=low, high=high, low_open=low_open, high_open=high_open,
-      choices=choices, models=models))
-
-
-@dataclasses.dataclass(frozen=True)
+@with_model_settings
 class Config:
   imports: str = setting('', 'Comma-separated Python modules (names, or .py files) to '
                          'import first: they may register tasks (tasks.register) and '
@@ -60,10 +52,8 @@ class Config:
                          'what reads it imports them too.')
   # What to learn.
   task: str = setting('badd', 'Task to learn (see tasks.names()).')
-  model: str = setting('ngpu', 'Model to train: ngpu (the Neural GPU of Kaiser & '
-                       'Sutskever), dngpu (the Neural GPU of Freivalds & Liepins, as '
-                       'their DNGPU code), or the lstm or gru baseline in the form '
-                       '--rnn_form.', choices=model_registry.names())
+  model: str = setting('ngpu', 'Model to train (see model_registry.names()). '
+                       + model_registry.summaries())
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
   start_from: str = setting('', 'Start from the weights of the best checkpoint of the '
                            'trained run in this workdir (the same model and sizes), '
@@ -78,55 +68,10 @@ class Config:
   max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
                              'training time (0: no limit); a time budget for runs compared '
                              'across seeds or recipes.', low=0.0)
-  layers: int = setting(2, 'ngpu: CGRUs per step, dngpu: DCGRUs per step, each with its '
-                        'own weights; lstm, gru: stacked recurrent layers (in the encoder '
-                        'and in the decoder).', low=1)
-  dropout: float = setting(0.1, 'Dropout rate. ngpu: on the state at every step, scaled '
-                           'by min(1, 3/sqrt(length)); dngpu: on the embedded input and '
-                           'on the candidate at every step; lstm, gru: on the inputs and '
-                           'outputs of every layer, never on the recurrent state.',
+  layers: int = setting(2, 'Layers of the model. ' + model_registry.meanings('layers'),
+                        low=1)
+  dropout: float = setting(0.1, 'Dropout rate. ' + model_registry.meanings('dropout'),
                            low=0.0, high=1.0, high_open=True)
-  # The Neural GPUs.
-  maps: int = setting(24, 'Feature maps (channels) of the state.', low=1,
-                      models=CGRU_MODELS)
-  height: int = setting(4, 'Height of the state (rows).', low=1, models=NGPU)
-  kernel_width: int = setting(3, 'Convolution kernel width, along the length.', low=1,
-                              models=CGRU_MODELS)
-  kernel_height: int = setting(3, 'Convolution kernel height.', low=1, models=NGPU)
-  steps_per_symbol: int = setting(1, 'Recurrent steps per input position.', low=1,
-                                  models=CGRU_MODELS)
-  cutoff: float = setting(1.2, 'Gate cutoff c in clip(c*sigmoid(x) - (c-1)/2, 0, 1).',
-                          low=1.0, models=NGPU)
-  init_scale: float = setting(1.0, 'Gain of the orthogonal initial CGRU kernels.',
-                              low=0.0, low_open=True, models=NGPU)
-  relax_sets: int = setting(1, 'Parameter-sharing relaxation: weight sets cycled over '
-                            'the steps (1 = off).', low=1, models=NGPU)
-  pull: float = setting(0.0005, 'Initial weight of the pull of relaxed sets to their mean.',
-                        low=0.0, models=NGPU)
-  pull_factor: float = setting(1.2, 'Pull multiplier at each curriculum advance.', low=1.0,
-                               models=NGPU)
-  merge_pull: float = setting(0.1, 'Merge the relaxed sets into one once the pull '
-                              'exceeds this, or the curriculum reaches max_length.',
-                              low=0.0, models=NGPU)
-  saturation_limit: float = setting(0.9, 'dngpu: pre-activations of the gates, the '
-                                    'candidate and the input past this absolute value '
-                                    'are penalized by the saturation cost.', low=0.0,
-                                    models=DNGPU)
-  saturation_weight: float = setting(1e-3, 'dngpu: initial and largest weight of the '
-                                     'saturation cost; after every --window_steps steps it '
-                                     'is set to min(this, lr * mean loss / mean '
-                                     'saturation) of those steps (0 = no cost).', low=0.0,
-                                     models=DNGPU)
-  # The LSTM and GRU baselines.
-  rnn_form: str = setting('read_write', 'read_write: one stacked network reads the input, '
-                          'then runs over blanks for as many steps, writing the answer '
-                          'there; seq2seq: encoder-decoder with attention, teacher-forced '
-                          'in training, greedy in evaluation.',
-                          choices=('read_write', 'seq2seq'), models=BASELINES)
-  units: int = setting(128, 'Units of every recurrent layer (per direction).', low=1,
-                       models=BASELINES)
-  bidirectional: bool = setting(False, 'Bidirectional encoder (--rnn_form=seq2seq).',
-                                models=BASELINES)
   # Training.
   batch_size: int = setting(32, 'Examples per training step.', low=1)
   optimizer: str = setting('adam', 'adam: Adam (epsilon 1e-6). adamax: the AdaMax of '
@@ -225,8 +170,8 @@ class Config:
                               'weight adapt (DNGPU_trainer.py\'s display_step: 200).', low=1)
   log_every: int = setting(50, 'Steps between progress lines.', low=1)
   probe_every: int = setting(1000, 'Steps between quick checks at 2 and 10 times the '
-                             'curriculum length, logged (for the Neural GPU with '
-                             'pictures of its state).', low=1)
+                             'curriculum length, logged (with pictures of the state, '
+                             'for models that draw it).', low=1)
   track_lengths: str = setting('', 'Comma-separated lengths at which to measure symbol and '
                                'sequence accuracy on the held-out test examples every '
                                '--track_every steps, logged as track/... in metrics.jsonl: '
@@ -237,11 +182,6 @@ class Config:
                                 low=1)
   jit: bool = setting(False, 'Compile the training step with XLA (for GPUs: on CPUs '
                       'XLA\'s convolutions are many times slower).')
-  compute_dtype: str = setting('float32', 'Number format of the Neural GPU\'s '
-                               'convolutions; weights and state stay float32. bfloat16: '
-                               'CPUs with AVX512_BF16, recent GPUs; float16: GPUs.',
-                               choices=('float32', 'bfloat16', 'float16'),
-                               models=CGRU_MODELS)
   strategy: str = setting('none', 'Data-parallel training with tf.distribute: mirrored '
                           '(the GPUs of this machine, or --cpu_devices logical CPUs) or '
                           'multiworker (the workers of TF_CONFIG); --batch_size is the '
@@ -260,13 +200,12 @@ class Config:
     self.validate_values()
     foreign = self.foreign_settings()
     if foreign:
-      raise ValueError(f'--{foreign[0]} {belongs_to(foreign[0])}, not of --model={self.model}')
+      raise ValueError(f'--{foreign[0]} {model_registry.belongs_to(foreign[0])}, not of '
+                       f'--model={self.model}')
     if self.start_from and self.start_from_preset:
       raise ValueError('give --start_from (a trained run) or --start_from_preset (a preset '
                        'to train first), not both')
-    if self.bidirectional and self.rnn_form != 'seq2seq':
-      raise ValueError('--bidirectional needs --rnn_form=seq2seq: a read_write network '
-                       'writes as it reads, so it cannot read ahead')
+    model_registry.get(self.model).check(self)
     try:
       task = tasks.get(self.task)
     except ValueError as error:
@@ -305,9 +244,12 @@ class Config:
       if meta['choices'] and value not in meta['choices']:
         raise ValueError(f'--{field.name}={value} is not valid; valid: '
                          f'{", ".join(meta["choices"])}')
-      if not _in_range(value, meta):
+      if not settings.in_range(value, meta):
         raise ValueError(f'--{field.name}={value} is out of range; valid: '
-                         f'{_describe_range(meta)}')
+                         f'{settings.describe_range(meta)}')
+    if self.model not in model_registry.names():
+      raise ValueError(f'--model={self.model} is not a model; valid: '
+                       f'{", ".join(model_registry.names())}, or one that --imports registers')
     return self
 
   def get_task(self) -> tasks.Task:
@@ -316,10 +258,10 @@ class Config:
             .with_hard_sampler(self.hard_sampler))
 
   def foreign_settings(self) -> list[str]:
-    """Settings changed from their defaults that belong to another model."""
-    return [f.name for f in dataclasses.fields(self)
-            if f.metadata['models'] and self.model not in f.metadata['models']
-            and getattr(self, f.name) != f.default]
+    """Settings changed from their defaults that belong to other models only."""
+    own = model_registry.get(self.model).settings
+    return [name for name, field in model_registry.SETTINGS.items()
+            if name not in own and getattr(self, name) != field.default]
 
   def save(self, path: Path) -> None:
     faults.write_whole(path, json.dumps(dataclasses.asdict(self), indent=2,
@@ -353,25 +295,3 @@ class Config:
 def flag_text(value) -> str:
   """A setting's value as a flag takes it: booleans as true and false."""
   return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def belongs_to(name: str) -> str:
-  """'is a setting of --model=ngpu' for a field that belongs to some models only."""
-  models = {f.name: f.metadata['models'] for f in dataclasses.fields(Config)}[name]
-  return 'is a setting of ' + ' and '.join(f'--model={m}' for m in models)
-
-
-def _in_range(value, meta) -> bool:
-  low, high = meta['low'], meta['high']
-  if low is not None and (value <= low if meta['low_open'] else value < low):
-    return False
-  return high is None or (value < high if meta['high_open'] else value <= high)
-
-
-def _describe_range(meta) -> str:
-  parts = []
-  if meta['low'] is not None:
-    parts.append(f'{">" if meta["low_open"] else ">="} {meta["low"]}')
-  if meta['high'] is not None:
-    parts.append(f'{"<" if meta["high_open"] else "<="} {meta["high"]}')
-  return ' and '.join(parts)

@@ -65,7 +65,8 @@ def example_sets(task, lengths, count: int, suite: str | None) -> dict:
 
 
 def batch_size(config, length: int) -> int:
-  per_example = length * model_registry.get(config.model).activation_floats(config) * 4
+  # At least one float: a model without an estimate is sized by the other bounds.
+  per_example = max(1, length * model_registry.get(config.model).activation_floats(config) * 4)
   return int(max(1, min(MAX_BATCH, ACTIVATION_BUDGET // per_example,
                         MAX_BATCH_WORK // length**2)))
 

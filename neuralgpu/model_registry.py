@@ -1,84 +1,75 @@
 """Every model `--model` can name, with what the trainer, evaluation and the command line
-need to know of it. Importing this does not import TensorFlow: the class is imported
-when a model is built.
+need to know of it. Importing this does not import TensorFlow: a model's class is
+imported when the model is built.
 
-A new model is one entry here and a class implementing
-neuralgpu.models.base.Model; its hooks (auxiliary loss, curriculum advance, adapting
-after each validation window, tracing its state) live on the class.
+A model is a class implementing neuralgpu.models.base.Model and one `register` call
+with its ModelKind: the settings it owns, what the shared settings (--layers, --dropout)
+mean for it, and its memory estimates. The built-in models declare theirs in
+neuralgpu/models/*_settings.py; a model of the user's own comes in through --imports,
+as a task does, and may read the settings of the built-in models but declare no new one
+(the flags are made before --imports is read).
 """
 import dataclasses
 import importlib
 from typing import Callable
 
-RNN_FORMS = {'read_write': 'read-then-write', 'seq2seq': 'encoder-decoder + attention'}
+
+def _unknown(*_) -> int:
+  return 0  # no estimate: the memory checks let the model through
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelKind:
-  builder: str  # 'module:Class', built as Class(config, vocab_size)
-  describe: Callable  # config -> the model's name in tables
-  # Floats alive per input position while evaluating one example: sizes evaluation
-  # batches to a memory budget.
-  activation_floats: Callable
-  # (config, vocab_size) -> weights; (config, length) -> floats a training step keeps
-  # per example for the backward pass. Both estimate memory before a run starts
-  # (neuralgpu.memory), so they err low: a run they let through may still not fit.
-  parameters: Callable
-  training_floats: Callable
+  # Builds the model as builder(config, vocab_size): a callable, or 'module:attribute'
+  # imported when first built (so that declaring a model imports no TensorFlow).
+  builder: str | Callable
+  summary: str  # what the model is, for --model's help
+  settings: tuple[str, ...] = ()  # the settings of this model only (others' are refused)
+  meanings: dict = dataclasses.field(default_factory=dict)  # shared setting -> its meaning
+  name_in_tables: Callable = None  # config -> the model's name in tables (default: --model)
+  # Memory estimates (neuralgpu.memory), all erring low: a run they let through may still
+  # not fit. Floats alive per input position while evaluating one example; (config,
+  # vocab_size) -> weights; (config, length) -> floats a training step keeps per example
+  # for the backward pass.
+  activation_floats: Callable = _unknown
+  parameters: Callable = _unknown
+  training_floats: Callable = _unknown
   draws_state: bool = False  # has states() and readout(): visualize, trace, probe pictures
+  # config -> None, or ValueError in one line if the model's settings do not go together.
+  check: Callable = lambda config: None
+
+  def describe(self, config) -> str:
+    return self.name_in_tables(config) if self.name_in_tables else config.model
 
 
-def _baseline_name(config) -> str:
-  bidirectional = ', bidirectional' if config.bidirectional else ''
-  return f'{config.model.upper()} {RNN_FORMS[config.rnn_form]}{bidirectional}'
+KINDS: dict[str, ModelKind] = {}
+# Every model-owned setting, as declared by the built-in models: name -> field.
+SETTINGS: dict[str, dataclasses.Field] = {}
 
 
-# A recurrent layer holds per input position its inputs' projections (up to 4 gates),
-# states and outputs, for the read and the write steps: about 16 vectors.
-def _baseline_floats(config) -> int:
-  return config.units * 16 * (1 + config.bidirectional)
+def declare(**fields: dataclasses.Field) -> tuple[str, ...]:
+  """Declares model-owned settings (neuralgpu.settings.setting fields), each once;
+  returns their names for a ModelKind's settings. Only the built-in models declare:
+  the Config is made from these when neuralgpu.config is imported."""
+  for name, field in fields.items():
+    if name in SETTINGS:
+      raise ValueError(f'the model setting --{name} is declared twice')
+    SETTINGS[name] = field
+  return tuple(fields)
 
 
-def _baseline_parameters(config, vocab_size: int) -> int:
-  # Up to 4 gates, each with an input and a recurrent kernel, per layer, in the encoder
-  # and the decoder (seq2seq) or one network (read_write).
-  networks = 2 if config.rnn_form == 'seq2seq' else 1
-  return (networks * config.layers * 4 * 2 * config.units**2 * (1 + config.bidirectional)
-          + 2 * vocab_size * config.units)
-
-
-def _cgru_parameters(config, vocab_size: int, kernel_area: int, sets: int) -> int:
-  # Gates (2 maps) and candidate (1) per layer and weight set; input and output.
-  return sets * config.layers * 3 * kernel_area * config.maps**2 + 2 * vocab_size * config.maps
-
-
-# Floats of the state a training step keeps per position and recurrent step, for the
-# backward pass: measured 14-19 state copies per CGRU (maps 24-48, lengths 41-81) and
-# 23-24 per DCGRU (maps 48-96), peak resident memory of a step, 2026-11-30.
-NGPU_STORED_COPIES = 12
-DNGPU_STORED_COPIES = 16
-
-
-KINDS: dict[str, ModelKind] = {
-    # A CGRU step keeps about 12 copies of the state alive (measured with --maps=24).
-    'ngpu': ModelKind(
-        'neuralgpu.models.ngpu:NeuralGPU', lambda c: 'Neural GPU',
-        lambda c: c.height * c.maps * 12,
-        lambda c, v: _cgru_parameters(c, v, c.kernel_width * c.kernel_height, c.relax_sets),
-        lambda c, n: NGPU_STORED_COPIES * n * c.steps_per_symbol * n * c.height * c.maps
-        * c.layers, draws_state=True),
-    'dngpu': ModelKind(
-        'neuralgpu.models.dngpu:DNGPU', lambda c: 'DNGPU', lambda c: c.maps * 12,
-        lambda c, v: _cgru_parameters(c, v, c.kernel_width, 1),
-        lambda c, n: DNGPU_STORED_COPIES * n * c.steps_per_symbol * n * c.maps * c.layers,
-        draws_state=True),
-    'lstm': ModelKind('neuralgpu.models:build_baseline', _baseline_name, _baseline_floats,
-                      _baseline_parameters,
-                      lambda c, n: 2 * n * _baseline_floats(c) * c.layers),
-    'gru': ModelKind('neuralgpu.models:build_baseline', _baseline_name, _baseline_floats,
-                     _baseline_parameters,
-                     lambda c, n: 2 * n * _baseline_floats(c) * c.layers),
-}
+def register(name: str, kind: ModelKind) -> ModelKind:
+  """Makes --model=name build kind; ValueError in one line if the name is taken or the
+  kind names a setting no built-in model declares."""
+  if name in KINDS:
+    raise ValueError(f'a model named {name!r} is already registered')
+  new = [setting for setting in kind.settings if setting not in SETTINGS]
+  if new:
+    raise ValueError(f'model {name!r} names --{new[0]}, which is not a model setting; a model '
+                     f'registered through --imports may read these: '
+                     f'{", ".join("--" + setting for setting in sorted(SETTINGS))}')
+  KINDS[name] = kind
+  return kind
 
 
 def names() -> tuple[str, ...]:
@@ -87,10 +78,45 @@ def names() -> tuple[str, ...]:
 
 def get(name: str) -> ModelKind:
   if name not in KINDS:
-    raise ValueError(f'unknown model {name!r}; valid: {", ".join(KINDS)}')
+    raise ValueError(f'unknown model {name!r}; valid: {", ".join(KINDS)} (or one that '
+                     f'--imports registers: neuralgpu.model_registry.register)')
   return KINDS[name]
 
 
+def owners(setting: str) -> list[str]:
+  """The registered models that own a model setting."""
+  return [name for name, kind in KINDS.items() if setting in kind.settings]
+
+
+def belongs_to(setting: str) -> str:
+  """'is a setting of --model=ngpu and --model=dngpu' for a model setting."""
+  return 'is a setting of ' + ' and '.join(f'--model={m}' for m in owners(setting))
+
+
+def summaries() -> str:
+  return ' '.join(f'{name}: {kind.summary}' for name, kind in KINDS.items())
+
+
+def meanings(setting: str) -> str:
+  """What a shared setting means for each model that says, models of one meaning
+  together: 'ngpu: ...; lstm, gru: ...'."""
+  by_meaning = {}
+  for name, kind in KINDS.items():
+    if setting in kind.meanings:
+      by_meaning.setdefault(kind.meanings[setting], []).append(name)
+  return '; '.join(f'{", ".join(models)}: {meaning}'
+                   for meaning, models in by_meaning.items()) + '.'
+
+
 def build(config, vocab_size: int):
-  module, _, attribute = get(config.model).builder.partition(':')
-  return getattr(importlib.import_module(module), attribute)(config, vocab_size)
+  builder = get(config.model).builder
+  if isinstance(builder, str):
+    module, _, attribute = builder.partition(':')
+    builder = getattr(importlib.import_module(module), attribute)
+  return builder(config, vocab_size)
+
+
+# The built-in models declare their settings and register themselves, in this order
+# (the order of --model's help).
+for _declaration in ('ngpu_settings', 'dngpu_settings', 'baseline_settings'):
+  importlib.import_module(f'neuralgpu.models.{_declaration}')

@@ -10,7 +10,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from neuralgpu import curriculum as curricula
-from neuralgpu import (distribute, faults, lengths, models, optim, rate, sessions,
+from neuralgpu import (distribute, faults, lengths, model_registry, optim, rate, sessions,
                        weight_average)
 from neuralgpu import workdir as workdirs
 from neuralgpu.checkpoints import Checkpoints
@@ -39,7 +39,7 @@ class Trainer:
       print(f'--strategy={config.strategy}: {self.strategy.num_replicas_in_sync} replicas, '
             f'here on {", ".join(self.strategy.extended.worker_devices)}', flush=True)
     with self.strategy.scope() if self.strategy else contextlib.nullcontext():
-      self.model = models.build(config, len(self.task.vocab))
+      self.model = model_registry.build(config, len(self.task.vocab))
       self.optimizer = optim.OPTIMIZERS[config.optimizer](self.model.trainable_variables)
       self.average = weight_average.build(config, self.model)
     self.curriculum = curricula.build(config, self.task)

@@ -10,8 +10,9 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import evaluate, faults, lengths, model_registry, models, visualize
+from neuralgpu import evaluate, faults, lengths, model_registry, visualize
 from neuralgpu.config import SELECT_EXAMPLES
+from neuralgpu.models.base import predictor
 
 VALIDATION_EXAMPLES = 64
 # The validation split's stream of hard inputs, apart from its random ones (stream 0).
@@ -35,7 +36,7 @@ class Validation:
     self.config, self.task, self.model = config, task, model
     self.curriculum, self.state, self.saves, self.rate = curriculum, state, saves, rate
     self.write = write  # appends a record to the run's metrics
-    self.predict = models.predictor(model)
+    self.predict = predictor(model)
     ids = tf.TensorSpec([None, None], tf.int32)
     self.loss = tf.function(self._loss, input_signature=[ids, ids])
     self.draws_state = model_registry.get(config.model).draws_state

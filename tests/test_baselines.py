@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import evaluate, models
+from neuralgpu import evaluate, model_registry
 from neuralgpu.models import recurrent
 from neuralgpu.config import Config
 from neuralgpu.models.base import pad_after_end, through_end
@@ -22,7 +22,7 @@ FORM_IDS = [f'{f["model"]}-{f["rnn_form"]}{"-bi" if f["bidirectional"] else ""}'
 
 def build(form, **settings):
   config = Config(units=16, layers=2, **form, **settings).validate()
-  return models.build(config, VOCAB)
+  return model_registry.build(config, VOCAB)
 
 
 def batch(seed=0, shape=(3, 7)):
@@ -92,7 +92,7 @@ def test_what_stands_after_the_end_of_the_answer_does_not_change_the_loss(form):
 
 
 def test_the_neural_gpu_loss_counts_the_padding_after_the_answer():
-  model = models.build(Config(maps=8, height=2).validate(), VOCAB)
+  model = model_registry.build(Config(maps=8, height=2).validate(), VOCAB)
   inputs, _ = batch()
   targets = np.zeros((3, 7), np.int32)
   changed = targets.copy()

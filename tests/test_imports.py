@@ -77,3 +77,53 @@ def test_modules_that_cannot_be_imported_are_refused_in_one_line(tmp_path):
     assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
     assert all(word in lines[0] for word in ['--imports', *words]), lines[0]
   assert not (tmp_path / 'w').exists()
+
+
+USER_MODEL = '''
+import tensorflow as tf
+
+from neuralgpu import model_registry
+from neuralgpu.models.base import Model
+
+
+class PerPosition(Model):
+  """Each output symbol from its input symbol alone: enough to copy."""
+
+  def __init__(self, config, vocab_size):
+    super().__init__()
+    self.table = tf.Variable(tf.zeros([vocab_size, vocab_size]))
+
+  def __call__(self, inputs, training=False, seed=None, targets=None):
+    return tf.gather(self.table, inputs), {}
+
+
+model_registry.register('per_position', model_registry.ModelKind(
+    builder=PerPosition, summary='each output symbol from its input symbol alone.'))
+'''
+
+
+def test_a_users_model_is_trained_evaluated_and_decoded_through_imports(tmp_path):
+  (tmp_path / 'my_model.py').write_text(USER_MODEL)
+  workdir = tmp_path / 'run'
+  trained = command(ROOT / 'run.py', '--imports=my_model.py', '--model=per_position',
+                    '--task=copy', '--max_length=9', '--max_steps=60', '--lr=0.1',
+                    '--eval_every=30', '--eval_lengths=9,21', '--eval_examples=16',
+                    f'--workdir={workdir}', cwd=tmp_path)
+  assert trained.returncode == 0, trained.stderr[-2000:]
+  # Copying needs nothing but each symbol: right at every length, trained to 9.
+  rows = json.loads((workdir / 'eval' / 'results.json').read_text())
+  assert [row['sequence_accuracy'] for row in rows['lengths']] == [1.0, 1.0], rows
+  decoded = command(ROOT / 'run.py', '--mode=decode', f'--workdir={workdir}', '--input=abcdda',
+                    cwd=ROOT)
+  assert decoded.returncode == 0, decoded.stderr[-2000:]
+  assert 'model:  abcdda' in decoded.stdout, decoded.stdout
+
+
+def test_a_users_model_cannot_declare_a_new_setting(tmp_path):
+  (tmp_path / 'wide.py').write_text(USER_MODEL.replace("summary=", "settings=('width',), summary="))
+  result = command(ROOT / 'run.py', '--imports=wide.py', '--model=per_position',
+                   f'--workdir={tmp_path / "w"}', cwd=tmp_path)
+  lines = result.stderr.strip().splitlines()
+  assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
+  assert '--width' in lines[0] and '--maps' in lines[0], lines[0]
+  assert not (tmp_path / 'w').exists()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import models, state_trace
+from neuralgpu import model_registry, state_trace
 from neuralgpu.config import Config
 from neuralgpu.models.base import Model
 
@@ -15,7 +15,7 @@ CONFIGS = {'ngpu': Config(maps=8, height=2, layers=2, init_scale=2.0).validate()
 
 @pytest.mark.parametrize('name', CONFIGS)
 def test_the_states_end_where_prediction_ends_and_name_each_cells_gates(name):
-  model = models.build(CONFIGS[name], vocab_size=4)
+  model = model_registry.build(CONFIGS[name], vocab_size=4)
   inputs = np.array([[1, 2, 3, 0, 2], [3, 3, 1, 2, 0]], np.int32)
   states = list(model.states(inputs))
   assert len(states) == 6 and states[0][1] == {}  # the input, then after each of 5 steps
@@ -29,7 +29,7 @@ def test_the_states_end_where_prediction_ends_and_name_each_cells_gates(name):
 
 
 def test_statistics_count_what_the_final_answer_gets_wrong_in_any_batching():
-  model = models.build(CONFIGS['ngpu'], vocab_size=4)
+  model = model_registry.build(CONFIGS['ngpu'], vocab_size=4)
   rng = np.random.default_rng(0)
   inputs = rng.integers(1, 4, (5, 7)).astype(np.int32)
   targets = rng.integers(0, 4, (5, 7)).astype(np.int32)

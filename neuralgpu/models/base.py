@@ -102,3 +102,8 @@ class EndsAtPadding(Model):
 
   def predictions(self, logits):
     return pad_after_end(super().predictions(logits))
+
+
+def predictor(model):
+  """A compiled inputs [batch, length] -> predicted ids, reused for every shape."""
+  return tf.function(model.predict, input_signature=[tf.TensorSpec([None, None], tf.int32)])
