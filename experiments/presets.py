@@ -84,10 +84,7 @@ def badd_dngpu_structured() -> dict:
   uniform operands and strips the sum's leading zeros): the sum written with zero digits
   up to the input's length, as DNGPU writes products, and half of every bin's examples
   from the structured sampler (the kinds of the hard suites), judged by validation too.
-  Seeds 0 and 1 solved at steps 4,400 and 2,600 (3,860 s and 2,297 s on one thread
-  each, two runs on the 2 cores); seed 2 stopped unsolved at step 6,069. Every suite
-  right at 41 for each seed, 131, 132 and 133 of the 133 suite inputs at 401, 146, 121
-  and 135 of 153 at 2,001 (docs/results.md).
+  2 of 3 seeds solved, in 2,297 and 3,860 s on one thread each; notes in docs/results.md.
   """
   return dict(badd_dngpu(), target_form='zero_filled', hard_fraction=0.5,
               hard_sampler='structured')
@@ -100,13 +97,9 @@ def badd_dngpu_long() -> dict:
   python run.py --experiment=badd_dngpu_long
   badd_dngpu_structured with two more bins, 61 and 81 (DNGPU_trainer.py's end at 41);
   so validated at 81 and 163 and solved at 801. A step costs about 2.4 times one of
-  badd_dngpu_structured. Why: seed 0 of badd_dngpu_structured, trained on from its best
-  checkpoint for 0.6 hours with these bins, got 16 of 16 random test examples right at
-  4,001 (4 of 16 before); 0.6 hours more with its own bins left it at 0. Seeds 1 and 2
-  trained on so (--start_from): 0 of 16 at 4,001 each, seed 2 exact on every suite at
-  2,001; with seed 0's --lr=0.007 --nostop_when_solved --max_hours=0.6, 0 and 13 of 16,
-  each with suite inputs wrong at 401 (docs/results.md). Trained from the start (seeds 0
-  and 1), no random validation sequence was right at 81 by step 2,800: stopped.
+  badd_dngpu_structured. Trained from the start it learned nothing at 81 by step 2,800
+  (2 seeds); trained on from a solved badd_dngpu_structured model it is the second stage
+  of badd_dngpu_two_stage. Notes of its runs in docs/results.md.
   """
   return dict(badd_dngpu_structured(), bins='8,12,16,20,25,28,31,36,41,61,81',
               max_length=81)
@@ -140,9 +133,9 @@ def bmul_dngpu() -> dict:
   python run.py --experiment=bmul_dngpu
   96 maps, one DCGRU per step, dropout 0.1 on the input and the candidate, saturation
   cost; every step 32 examples from each of the bins 8, 12, ..., 41; products
-  zero-filled to the full length. About 1.04 s a step on 2 cores; seed 0 had 97.66% of
-  the test sequences right at lengths 41 and 401 after 3,000 steps, 3,201 s of training
-  (docs/results.md compares it with the reference code).
+  zero-filled to the full length. About 1.04 s a step on 2 cores. Stopped at solved, it
+  learns multiplication to 10 times the training length, not to 100 (notes of its runs,
+  whose models are gone, in docs/results.md).
   """
   return dict(DNGPU, task='bmul', target_form='zero_filled', maps=96, lr=dngpu_lr(96))
 
@@ -168,10 +161,8 @@ def mul_bases() -> dict:
   python run.py --experiment=mul_bases
   Task mul_bases: binary, then base-4 and base-10 multiplication added, each stage
   running the length curriculum again on a mixture of the bases so far; judged on
-  decimal multiplication. The typical run in Price et al.'s code uses 256 maps and 200,000
-  steps on a GPU.
-  At the default 24 maps: 8,000 steps in 475 s of training (one thread, shared), still in
-  the binary stage, its curriculum at length 11 from step 1,600 on; 0% at decimal.
+  decimal multiplication. Price et al.'s typical run: 256 maps, 200,000 steps on a GPU.
+  At the default 24 maps, 8,000 steps (475 s, one thread) stayed in the binary stage.
   """
   return dict(task='mul_bases', relax_sets=6)
 
