@@ -97,7 +97,7 @@ def badd_dngpu_long() -> dict:
   python run.py --experiment=badd_dngpu_long
   badd_dngpu_structured with two more bins, 61 and 81 (DNGPU_trainer.py's end at 41);
   so validated at 81 and 163 and solved at 801. A step costs about 2.4 times one of
-  badd_dngpu_structured. Trained from the start it learned nothing at 81 by step 2,800
+  badd_dngpu_structured (3 s on one thread beside another run). Trained from the start it learned nothing at 81 by step 2,800
   (2 seeds); trained on from a solved badd_dngpu_structured model it is the second stage
   of badd_dngpu_two_stage. Notes of its runs in docs/results.md.
   """
