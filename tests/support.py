@@ -1,13 +1,19 @@
 """What many test modules share: the checkout's root, a tiny training config, a run
-trained straight and with a resume, and a check of dropout. Constants, not fixtures:
-modules use them at import time (in commands and parametrize lists)."""
+trained straight and with a resume, a check of dropout, a run's metrics.jsonl, the
+training data of a few settings, and a curriculum window filled with one error.
+Constants, not fixtures: modules use them at import time (in commands and parametrize
+lists)."""
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
+from neuralgpu import curriculum as curricula
 from neuralgpu.config import Config
+from neuralgpu.curriculum import CURRICULUM_WINDOW
+from neuralgpu.data import TrainingData
 from neuralgpu.train import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +46,27 @@ def assert_dropout_in_training_only(model_class, config):
   assert not np.array_equal(train_a, model(x, training=True, seed=seed_b)[0].numpy())
   clean = model_class(dataclasses.replace(config, dropout=0.0), vocab_size=4)
   np.testing.assert_array_equal(model(x)[0].numpy(), clean(x)[0].numpy())
+
+
+def metrics(workdir: Path) -> list[dict]:
+  """Every record of the run's metrics.jsonl, in order."""
+  return [json.loads(line) for line in (workdir / 'metrics.jsonl').read_text().splitlines()]
+
+
+def metrics_without_time(workdir: Path) -> list[dict]:
+  """metrics.jsonl without the wall time, which no two runs share: for comparing runs."""
+  return [{k: v for k, v in record.items() if k != 'train_seconds'}
+          for record in metrics(workdir)]
+
+
+def training_data(**settings):
+  """The training batches of a Config of these settings, and its task."""
+  config = Config(**settings).validate()
+  task = config.get_task()
+  return TrainingData(config, task, curricula.build(config, task)), task
+
+
+def record_errors(trainer, error):
+  """The trainer's curriculum window full of one error rate, as if every recent step had
+  had it: drives the curriculum without training."""
+  trainer.state.recent_errors.assign(tf.fill([CURRICULUM_WINDOW], float(error)))

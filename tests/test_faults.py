@@ -20,7 +20,7 @@ import tensorflow as tf
 from neuralgpu import faults
 from neuralgpu.recovery import NONFINITE_LIMIT, NONFINITE_RETURNS
 from neuralgpu.train import Trainer
-from support import ROOT, TINY as TINY_RUN
+from support import ROOT, TINY as TINY_RUN, metrics_without_time
 
 pytestmark = pytest.mark.slow
 
@@ -39,13 +39,6 @@ def run(workdir, *flags, **kwargs):
                         timeout=300, **kwargs)
 
 
-def records(workdir):
-  """metrics.jsonl without the wall time, which no two runs share."""
-  lines = (workdir / 'metrics.jsonl').read_text().splitlines()
-  return [{k: v for k, v in json.loads(line).items() if k != 'train_seconds'}
-          for line in lines]
-
-
 def logged_steps(workdir):
   path = workdir / 'metrics.jsonl'
   text = path.read_text() if path.exists() else ''
@@ -58,13 +51,13 @@ def straight(tmp_path_factory):
   workdir = tmp_path_factory.mktemp('straight') / 'run'
   result = run(workdir)
   assert result.returncode == 0, result.stderr
-  return records(workdir)
+  return metrics_without_time(workdir)
 
 
 def test_the_same_seed_and_settings_give_the_same_losses_step_for_step(straight, tmp_path):
   result = run(tmp_path / 'again')
   assert result.returncode == 0, result.stderr
-  assert records(tmp_path / 'again') == straight
+  assert metrics_without_time(tmp_path / 'again') == straight
   losses = [r['train/loss'] for r in straight if 'train/loss' in r]
   # It learns: the last ten losses average 45% of the first ten (measured; 60% leaves
   # room for another CPU's arithmetic).
@@ -105,7 +98,7 @@ def test_sigint_and_sigterm_save_a_checkpoint_and_the_resume_is_exact(straight, 
   resumed = run(workdir)
   assert resumed.returncode == 0, resumed.stderr
   assert f'resuming {workdir} at step {step}' in resumed.stdout
-  assert records(workdir) == straight
+  assert metrics_without_time(workdir) == straight
 
 
 def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_run(straight,
@@ -126,7 +119,7 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_run(strai
   resumed = run(workdir)
   assert resumed.returncode == 0, resumed.stderr
   assert 'resuming' in resumed.stdout
-  assert records(workdir) == straight
+  assert metrics_without_time(workdir) == straight
 
 
 # run.py, SIGKILLed inside its Nth write to WORKDIR/checkpoints: once the data is written but not yet
@@ -168,7 +161,7 @@ def test_sigkill_inside_a_checkpoint_write_leaves_the_last_one_to_resume_from(
         > int(listed.split('-')[1])
   resumed = run(workdir)
   assert resumed.returncode == 0, resumed.stderr
-  assert records(workdir) == straight
+  assert metrics_without_time(workdir) == straight
 
 
 def test_a_damaged_latest_checkpoint_gives_way_to_the_one_before(tmp_path, capsys):
@@ -214,7 +207,7 @@ def test_a_nan_loss_skips_its_update_and_is_logged(tmp_path):
   trainer = Trainer(TINY, tmp_path / 'run')
   poison(trainer, from_step=7, times=1)
   assert trainer.train() == 10
-  skipped = [r for r in records(tmp_path / 'run') if 'skipped_update' in r]
+  skipped = [r for r in metrics_without_time(tmp_path / 'run') if 'skipped_update' in r]
   assert [r['step'] for r in skipped] == [8] and np.isnan(skipped[0]['train/loss'])
 
 
@@ -222,7 +215,7 @@ def test_repeated_nan_losses_go_back_to_the_last_checkpoint_with_a_lower_rate(tm
   trainer = Trainer(TINY, tmp_path)
   poison(trainer, from_step=5, times=NONFINITE_LIMIT)  # steps 6 to 8 after ckpt-5
   assert trainer.train() == 10
-  log = records(tmp_path)
+  log = metrics_without_time(tmp_path)
   assert [r['step'] for r in log if 'skipped_update' in r] == [6, 7, 8]
   (back,) = [r for r in log if 'nonfinite_back_to' in r]
   assert back['nonfinite_back_to'] == 5

@@ -7,10 +7,8 @@ import tensorflow as tf
 
 from neuralgpu import optim, visualize
 from neuralgpu.config import Config
-from neuralgpu import curriculum as curricula
-from neuralgpu.data import TrainingData
 from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
-from support import assert_dropout_in_training_only
+from support import assert_dropout_in_training_only, training_data
 from test_arithmetic import longest_propagate_runs
 
 SMALL = Config(maps=8, height=2, layers=1)
@@ -117,12 +115,6 @@ def test_relaxation_cycles_weight_sets_pulls_and_merges():
   merged = model(x)[0].numpy()
   kernel.assign(tf.tensor_scatter_nd_update(kernel, [[1]], [tf.ones(kernel.shape[1:])]))
   np.testing.assert_array_equal(merged, model(x)[0].numpy())  # only set 0 in use
-
-
-def training_data(**settings):
-  config = Config(task='badd', **settings).validate()
-  task = config.get_task()
-  return TrainingData(config, task, curricula.build(config, task)), task
 
 
 def test_training_batches_mix_the_curriculum_length_with_shorter_ones():

@@ -12,17 +12,11 @@ import pytest
 
 from neuralgpu.config import Config
 from neuralgpu import curriculum as curricula
-from neuralgpu.data import TrainingData
 from neuralgpu.train import Trainer
 from neuralgpu.train_step import weights_of_parts
+from support import training_data
 
 BINS = dict(batching='bins', curriculum='none', bins='5,9,13', max_length=13, batch_size=8)
-
-
-def training_data(**settings):
-  config = Config(**settings).validate()
-  task = config.get_task()
-  return TrainingData(config, task, curricula.build(config, task)), task
 
 
 def own_length(row):

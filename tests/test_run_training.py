@@ -10,7 +10,7 @@ import time
 import pytest
 
 import tasks
-from support import ROOT
+from support import ROOT, metrics
 
 pytestmark = pytest.mark.slow
 
@@ -20,10 +20,6 @@ SMOKE = ['--experiment=smoke']
 def run(*args, timeout=300):
   return subprocess.run([sys.executable, str(ROOT / 'run.py'), *args], capture_output=True,
                         text=True, cwd=ROOT, timeout=timeout)
-
-
-def metrics(workdir):
-  return [json.loads(line) for line in (workdir / 'metrics.jsonl').read_text().splitlines()]
 
 
 @pytest.fixture(scope='module')

@@ -15,16 +15,10 @@ import pytest
 from experiments import presets, results_table
 from neuralgpu import api, commands, eval_cache, evaluate, lengths, sessions, stored
 from neuralgpu.train import Trainer
-from support import ROOT, TINY
+from support import ROOT, TINY, metrics_without_time
 
 RESULTS = ROOT / 'results'
 MODEL_BUDGET, FOLDER_BUDGET = 5_000_000, 50_000_000  # bytes
-
-
-def records(workdir: Path) -> list[dict]:
-  """metrics.jsonl without the wall time, which no two runs share."""
-  return [{k: v for k, v in json.loads(line).items() if k != 'train_seconds'}
-          for line in (workdir / 'metrics.jsonl').read_text().splitlines()]
 
 
 @pytest.fixture(scope='module')
@@ -47,7 +41,7 @@ def test_a_stored_training_state_resumes_to_the_uninterrupted_runs_metrics(train
   config, root = trained
   stored.resume_into(root / 'parked', root / 'resumed')
   assert Trainer(config, root / 'resumed').train() == 10
-  assert records(root / 'resumed') == records(root / 'straight')
+  assert metrics_without_time(root / 'resumed') == metrics_without_time(root / 'straight')
   lines = (root / 'resumed' / sessions.SESSIONS).read_text().splitlines()
   assert [json.loads(line)['from_step'] for line in lines] == [0, 5]
 
@@ -64,7 +58,7 @@ def test_a_stored_dngpu_training_state_with_a_weight_average_resumes_exactly(tmp
   stored.store(tmp_path / 'stopped', tmp_path / 'parked', training_state=True)
   stored.resume_into(tmp_path / 'parked', tmp_path / 'resumed')
   Trainer(config, tmp_path / 'resumed').train()
-  assert records(tmp_path / 'resumed') == records(tmp_path / 'straight')
+  assert metrics_without_time(tmp_path / 'resumed') == metrics_without_time(tmp_path / 'straight')
 
 
 def test_a_run_in_its_first_stage_is_stored_with_that_stages_state_and_commits(trained,
@@ -202,7 +196,7 @@ def test_resume_from_trains_on_in_a_new_workdir_and_refuses_what_it_cannot(train
   result = run(f'--resume_from={root / "parked"}', '--workdir=resumed', '--max_steps=10')
   assert result.returncode == 0, result.stderr
   assert 'resuming resumed at step 5' in result.stdout
-  assert records(tmp_path / 'resumed') == records(root / 'straight')
+  assert metrics_without_time(tmp_path / 'resumed') == metrics_without_time(root / 'straight')
 
 
 @pytest.mark.slow
