@@ -17,6 +17,7 @@ import os
 import re
 from pathlib import Path
 
+
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
 # pylint: disable=wrong-import-position
 import numpy as np
@@ -24,10 +25,14 @@ from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import (cli, distribute, evaluate, imports, lengths, memory, model_registry,
-                       stored)
-from neuralgpu import workdir as workdirs
+from neuralgpu import cli, imports, lengths, model_registry
 from neuralgpu.config import Config
+from neuralgpu.evaluation import evaluate
+from neuralgpu.runs import memory, stored
+from neuralgpu.runs import workdir as workdirs
+from neuralgpu.training import distribute
+
+
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
@@ -260,23 +265,24 @@ def main():
   except ValueError as error:
     fail(str(error))
   cli.import_tensorflow_quietly()
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel
+  from neuralgpu.runs import actions  # pylint: disable=import-outside-toplevel
+
   # A checkpoint that cannot be used is found before anything is written.
   if FLAGS.mode == 'decode':
-    commands.decode(config, workdir, text, question)
+    actions.decode(config, workdir, text, question)
   elif FLAGS.mode == 'visualize':
-    commands.draw_state(config, workdir, text, question)
+    actions.draw_state(config, workdir, text, question)
   elif FLAGS.mode == 'eval':
-    commands.evaluate_runs(runs, eval_lengths, examples, Path(FLAGS.comparison_dir),
+    actions.evaluate_runs(runs, eval_lengths, examples, Path(FLAGS.comparison_dir),
                            suites=FLAGS.suites)
   elif FLAGS.mode == 'trace':
-    commands.trace_states(config, workdir, traced, FLAGS.suite or 'random')
+    actions.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:
     try:
-      trainer = commands.start_training(config, workdir, first_stage)
+      trainer = actions.start_training(config, workdir, first_stage)
     except ValueError as error:  # a checkpoint or workdir that cannot be used
       fail(str(error))
-    commands.train_and_report(trainer)
+    actions.train_and_report(trainer)
 
 
 if __name__ == '__main__':

@@ -8,14 +8,18 @@ import resource
 import time
 from pathlib import Path
 
+
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 # pylint: disable=wrong-import-position
 import numpy as np
 from absl import app, flags
 
-from neuralgpu import evaluate, model_registry
+from neuralgpu import model_registry
 from neuralgpu.config import Config
+from neuralgpu.evaluation import evaluate
 from neuralgpu.models.base import predictor
+
+
 # pylint: enable=wrong-import-position
 
 flags.DEFINE_integer('length', None, 'Input length.', required=True)

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import evaluate
-from neuralgpu.train import Trainer
+from neuralgpu.evaluation import evaluate
+from neuralgpu.training.train import Trainer
+
 
 ROOT = Path(__file__).resolve().parents[1]
 WARMUP = 2

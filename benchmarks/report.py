@@ -1,7 +1,8 @@
 """The benchmark's markdown summary, with each target and whether it is met."""
 from pathlib import Path
 
-from neuralgpu import tables
+from neuralgpu.evaluation import tables
+
 
 PEAK_SHARE_TARGET = 0.7  # of the matrix-product peak, at the reference configuration
 SOLVE_SECONDS_TARGET = 15 * 60

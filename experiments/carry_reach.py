@@ -13,9 +13,12 @@ operands sit in different places of the input, the first where the answer is rea
 import numpy as np
 from absl import flags
 
-from neuralgpu import cli, evaluate, memory, tables
+from neuralgpu import cli
+from neuralgpu.evaluation import evaluate, tables
+from neuralgpu.runs import memory
 from tasks import structured_operands
 from tasks.arithmetic import ArithmeticTask
+
 
 flags.DEFINE_string('workdir', None, 'A trained run of an addition task.')
 flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')

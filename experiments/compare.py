@@ -18,14 +18,19 @@ import json
 import os
 from pathlib import Path
 
+
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')  # TensorFlow's C++ INFO lines
 # pylint: disable=wrong-import-position
 from absl import flags
 
 import tasks
 from experiments import presets
-from neuralgpu import cli, imports, lock, memory, model_registry, stored, tables
-from neuralgpu import workdir as workdirs
+from neuralgpu import cli, imports, model_registry
+from neuralgpu.evaluation import tables
+from neuralgpu.runs import lock, memory, stored
+from neuralgpu.runs import workdir as workdirs
+
+
 # pylint: enable=wrong-import-position
 
 FLAGS = flags.FLAGS
@@ -145,14 +150,14 @@ def table(results, lengths, times) -> str:
 
 def main():
   runs, lengths, times, root = plan()
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
+  from neuralgpu.runs import actions  # pylint: disable=import-outside-toplevel  (imports TensorFlow)
   results = []
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
     trained = (stored.trained_summary(workdir) if FLAGS.runs else
-               commands.train_only(config, workdir, presets.first_stage(config)
+               actions.train_only(config, workdir, presets.first_stage(config)
                                    if config.start_from_preset else None))
-    scores = commands.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
+    scores = actions.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained,
                     'checkpoint_step': scores['checkpoint_step'], 'rows': scores['lengths'],

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from absl import flags
 
-from neuralgpu import cli, lengths, stored
-from neuralgpu import workdir as workdirs
-from neuralgpu.report import plt
+from neuralgpu import cli, lengths
+from neuralgpu.evaluation.report import plt
+from neuralgpu.runs import stored
+from neuralgpu.runs import workdir as workdirs
+
 
 flags.DEFINE_list('runs', [], 'FILE:LABEL pairs, one per run (FILE: a metrics.jsonl or '
                   'records of the same form, or a run\'s directory).')

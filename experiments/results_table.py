@@ -13,7 +13,10 @@ from pathlib import Path
 
 from absl import flags
 
-from neuralgpu import cli, stored, tables
+from neuralgpu import cli
+from neuralgpu.evaluation import tables
+from neuralgpu.runs import stored
+
 
 flags.DEFINE_string('results', 'results', 'The folder of published models.')
 flags.DEFINE_bool('write', False, 'Rewrite the block between the marks in --readme.')

@@ -1,4 +1,4 @@
-"""Stores a run: a compact copy that outlives the machine (neuralgpu/stored.py says what
+"""Stores a run: a compact copy that outlives the machine (neuralgpu/runs/stored.py says what
 it holds), to publish a model or to carry a long run to another machine.
 
     python -m experiments.store --workdir=WORKDIR --dest=results/NAME
@@ -15,8 +15,10 @@ from pathlib import Path
 from absl import flags
 
 from experiments import presets
-from neuralgpu import cli, stored
-from neuralgpu import workdir as workdirs
+from neuralgpu import cli
+from neuralgpu.runs import stored
+from neuralgpu.runs import workdir as workdirs
+
 
 flags.DEFINE_string('workdir', None, 'The run to store (a training workdir).')
 flags.DEFINE_string('dest', None, 'Where to store it: a new or empty directory, or a '

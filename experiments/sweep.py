@@ -13,7 +13,7 @@ training length and ten times it. Running the same command again skips finished 
 resumes interrupted ones from their last checkpoint. The summary (ROOT/summary.md and
 summary.json) gives per configuration the success rate over seeds, solved meaning every
 sequence right at the training length and at least 99 percent at ten times it, of the
-random test inputs and of each hard suite (neuralgpu.evaluate.solved, the rule the
+random test inputs and of each hard suite (neuralgpu.evaluation.evaluate.solved, the rule the
 trainer stops by too); the median training time
 to the checkpoint that solved; the best and median sequence accuracy per length.
 
@@ -36,9 +36,14 @@ from pathlib import Path
 from absl import flags
 
 from experiments import presets
-from neuralgpu import cli, eval_cache, lengths, lock, memory, tables, workdir as workdirs
+from neuralgpu import cli, lengths
 from neuralgpu.config import RUN_CONTROL, Config, flag_text
-from neuralgpu.evaluate import SOLVED_FAR_ACCURACY, SOLVED_MEANS, floor_percent, solved_results
+from neuralgpu.evaluation import tables
+from neuralgpu.evaluation.evaluate import (SOLVED_FAR_ACCURACY, SOLVED_MEANS,
+                                           floor_percent, solved_results)
+from neuralgpu.runs import eval_cache, lock, memory
+from neuralgpu.runs import workdir as workdirs
+
 
 FLAGS = flags.FLAGS
 flags.DEFINE_list('experiment', ['badd'], 'Presets to sweep, comma-separated, each '

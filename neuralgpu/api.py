@@ -20,11 +20,14 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import commands, evaluate, memory
-from neuralgpu import workdir as workdirs
 from neuralgpu.config import Config
+from neuralgpu.evaluation import evaluate
 from neuralgpu.models.base import predictor
+from neuralgpu.runs import actions, memory
+from neuralgpu.runs import workdir as workdirs
+from neuralgpu.training import checkpoints
 from tasks.base import PAD
+
 
 EXPORT_NOTE = 'neuralgpu_task.json'  # in the SavedModel's assets: how to encode inputs
 
@@ -36,7 +39,7 @@ def train(config: Config, workdir, first_stage: Config = None) -> 'TrainedRun':
   with --start_from_preset trains `first_stage` first (presets.first_stage(config))."""
   workdir = Path(workdir)
   workdirs.claim(workdir, config.validate())
-  commands.train_and_report(commands.start_training(config, workdir, first_stage))
+  actions.train_and_report(actions.start_training(config, workdir, first_stage))
   return load(workdir)
 
 
@@ -52,7 +55,7 @@ class TrainedRun:
   def __init__(self, config: Config, workdir: Path):
     self.config, self.workdir = config, workdir
     self.task = config.get_task()
-    self.model, self.step = commands.best_model(config, workdir)
+    self.model, self.step = checkpoints.best_model(config, workdir)
     self.predict = predictor(self.model)
 
   def __repr__(self):

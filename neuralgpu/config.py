@@ -12,8 +12,10 @@ import math
 from pathlib import Path
 
 import tasks
-from neuralgpu import curriculum, faults, imports, lengths, model_registry, rate, settings
+from neuralgpu import faults, imports, lengths, model_registry, settings
 from neuralgpu.settings import setting
+from neuralgpu.training import curriculum, rate
+
 
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',

@@ -27,7 +27,7 @@ class ModelKind:
   settings: tuple[str, ...] = ()  # the settings of this model only (others' are refused)
   meanings: dict = dataclasses.field(default_factory=dict)  # shared setting -> its meaning
   name_in_tables: Callable = None  # config -> the model's name in tables (default: --model)
-  # Memory estimates (neuralgpu.memory), all erring low: a run they let through may still
+  # Memory estimates (neuralgpu.runs.memory), all erring low: a run they let through may still
   # not fit. Floats alive per input position while evaluating one example; (config,
   # vocab_size) -> weights; (config, length) -> floats a training step keeps per example
   # for the backward pass.

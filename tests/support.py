@@ -10,11 +10,12 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import curriculum as curricula
 from neuralgpu.config import Config
-from neuralgpu.curriculum import CURRICULUM_WINDOW
-from neuralgpu.data import TrainingData
-from neuralgpu.train import Trainer
+from neuralgpu.training import curriculum as curricula
+from neuralgpu.training.curriculum import CURRICULUM_WINDOW
+from neuralgpu.training.data import TrainingData
+from neuralgpu.training.train import Trainer
+
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,9 +30,12 @@ import pytest
 
 import tasks
 from experiments import presets, sweep
-from neuralgpu import distribute, faults, workdir as workdirs
+from neuralgpu import faults
 from neuralgpu.config import Config
+from neuralgpu.runs import workdir as workdirs
+from neuralgpu.training import distribute
 from support import ROOT
+
 
 PROGRAMS = {'run.py': [str(ROOT / 'run.py')], 'experiments.sweep': ['-m', 'experiments.sweep']}
 TINY_RUN = ['--experiment=smoke', '--max_steps=4', '--eval_every=2']
@@ -308,8 +311,8 @@ def tf_config(text):
 
 
 def best_model(scene):
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (TensorFlow)
-  return commands.best_model(workdirs.load_config(scene['truncated']), scene['truncated'])
+  from neuralgpu.training import checkpoints  # pylint: disable=import-outside-toplevel
+  return checkpoints.best_model(workdirs.load_config(scene['truncated']), scene['truncated'])
 
 
 def changed_config(scene):

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import evaluate, model_registry
-from neuralgpu.models import recurrent
+from neuralgpu import model_registry
 from neuralgpu.config import Config
+from neuralgpu.evaluation import evaluate
+from neuralgpu.models import recurrent
 from neuralgpu.models.base import pad_after_end, through_end
+
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import optim, visualize
 from neuralgpu.config import Config
-from neuralgpu.models.dngpu import DNGPU, hard_sigmoid, hard_tanh, saturation, shift_thirds
+from neuralgpu.evaluation import visualize
+from neuralgpu.models.dngpu import (DNGPU, hard_sigmoid, hard_tanh, saturation,
+                                    shift_thirds)
+from neuralgpu.training import optim
 from support import assert_dropout_in_training_only
+
 
 SMALL = Config(model='dngpu', maps=7, layers=1, dropout=0.0).validate()
 
@@ -202,7 +205,7 @@ def test_layers_steps_per_symbol_and_compute_dtype_apply_to_the_dngpu_too():
 
 
 def test_the_trainer_adds_rate_noise_only_when_asked(tmp_path):
-  from neuralgpu.train import Trainer  # pylint: disable=import-outside-toplevel
+  from neuralgpu.training.train import Trainer  # pylint: disable=import-outside-toplevel
   updates = {}
   for noise in (0.0, 0.0, 1e4):
     config = dataclasses.replace(SMALL, task='badd', max_length=9, dropout=0.0,

@@ -2,8 +2,8 @@
 asked lengths and examples: the one rule of --mode=eval, the comparison and the sweep."""
 import json
 
-from neuralgpu import eval_cache
 from neuralgpu.config import Config
+from neuralgpu.runs import eval_cache
 
 
 def a_run(path, best_step: int, evaluated_step: int, suites: bool = True):

@@ -2,8 +2,8 @@
 import numpy as np
 
 import tasks
-from neuralgpu import evaluate, report, tables
 from neuralgpu.config import Config
+from neuralgpu.evaluation import evaluate, report, tables
 
 
 def test_an_error_only_in_the_padding_makes_the_sequence_wrong():

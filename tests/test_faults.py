@@ -18,9 +18,12 @@ import pytest
 import tensorflow as tf
 
 from neuralgpu import faults
-from neuralgpu.recovery import NONFINITE_LIMIT, NONFINITE_RETURNS
-from neuralgpu.train import Trainer
-from support import ROOT, TINY as TINY_RUN, metrics_without_time
+from neuralgpu.training.recovery import NONFINITE_LIMIT, NONFINITE_RETURNS
+from neuralgpu.training.train import Trainer
+from support import ROOT
+from support import TINY as TINY_RUN
+from support import metrics_without_time
+
 
 pytestmark = pytest.mark.slow
 

@@ -21,9 +21,10 @@ import pytest
 
 import tasks
 from experiments import presets
-from neuralgpu import evaluate
 from neuralgpu.config import Config
-from neuralgpu.train import Trainer
+from neuralgpu.evaluation import evaluate
+from neuralgpu.training.train import Trainer
+
 
 pytestmark = pytest.mark.slow
 

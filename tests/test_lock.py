@@ -1,4 +1,4 @@
-"""One writer per workdir (neuralgpu/lock.py): training, sweeps and comparisons refuse a
+"""One writer per workdir (neuralgpu/runs/lock.py): training, sweeps and comparisons refuse a
 directory another process writes, in one line naming it and that process, before
 writing anything; readers work while a run trains; a killed writer leaves no lock."""
 import signal
@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from support import ROOT
+
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Requests the machine cannot hold are refused before any work (neuralgpu/memory.py), in
+"""Requests the machine cannot hold are refused before any work (neuralgpu/runs/memory.py), in
 one line naming the setting to lower; memory run out later ends in one line with the
 checkpoints intact."""
 import dataclasses
@@ -7,9 +7,12 @@ import sys
 
 import pytest
 
-from neuralgpu import cli, memory
-from neuralgpu.train import Trainer
-from support import ROOT, TINY as TINY_RUN
+from neuralgpu import cli
+from neuralgpu.runs import memory
+from neuralgpu.training.train import Trainer
+from support import ROOT
+from support import TINY as TINY_RUN
+
 
 pytestmark = pytest.mark.slow
 

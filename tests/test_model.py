@@ -4,12 +4,14 @@ import dataclasses
 import numpy as np
 import pytest
 import tensorflow as tf
-
-from neuralgpu import optim, visualize
-from neuralgpu.config import Config
-from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
-from support import assert_dropout_in_training_only, training_data
 from test_arithmetic import longest_propagate_runs
+
+from neuralgpu.config import Config
+from neuralgpu.evaluation import visualize
+from neuralgpu.models.ngpu import NeuralGPU, cutoff_sigmoid, dropout_rate
+from neuralgpu.training import optim
+from support import assert_dropout_in_training_only, training_data
+
 
 SMALL = Config(maps=8, height=2, layers=1)
 

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from neuralgpu.config import Config
-from neuralgpu import curriculum as curricula
-from neuralgpu.train import Trainer
-from neuralgpu.train_step import weights_of_parts
+from neuralgpu.training import curriculum as curricula
+from neuralgpu.training.train import Trainer
+from neuralgpu.training.train_step import weights_of_parts
 from support import training_data
+
 
 BINS = dict(batching='bins', curriculum='none', bins='5,9,13', max_length=13, batch_size=8)
 

@@ -12,6 +12,7 @@ import pytest
 import tasks
 from support import ROOT, metrics
 
+
 pytestmark = pytest.mark.slow
 
 SMOKE = ['--experiment=smoke']
@@ -110,8 +111,8 @@ def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
 
 
 def test_runs_of_the_same_name_are_told_apart_by_their_paths():
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (TensorFlow)
-  assert commands.run_names(['a/badd', 'b/badd', 'c/badd_seed=1']) == [
+  from neuralgpu.runs import actions  # pylint: disable=import-outside-toplevel  (TensorFlow)
+  assert actions.run_names(['a/badd', 'b/badd', 'c/badd_seed=1']) == [
       'a/badd', 'b/badd', 'badd_seed=1']
 
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from experiments import presets
-from neuralgpu.train import Trainer
+from neuralgpu.training.train import Trainer
+
 
 pytestmark = pytest.mark.slow
 

@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import model_registry, state_trace
+from neuralgpu import model_registry
 from neuralgpu.config import Config
+from neuralgpu.evaluation import state_trace
 from neuralgpu.models.base import Model
+
 
 CONFIGS = {'ngpu': Config(maps=8, height=2, layers=2, init_scale=2.0).validate(),
            'dngpu': Config(model='dngpu', maps=6, layers=2, dropout=0.0).validate()}

@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from experiments import presets, results_table
-from neuralgpu import api, commands, eval_cache, evaluate, lengths, sessions, stored
-from neuralgpu.train import Trainer
+from neuralgpu import api, lengths
+from neuralgpu.evaluation import evaluate
+from neuralgpu.runs import actions, eval_cache, stored
+from neuralgpu.training import sessions
+from neuralgpu.training.train import Trainer
 from support import ROOT, TINY, metrics_without_time
+
 
 RESULTS = ROOT / 'results'
 MODEL_BUDGET, FOLDER_BUDGET = 5_000_000, 50_000_000  # bytes
@@ -32,7 +36,7 @@ def trained(tmp_path_factory):
   Trainer(dataclasses.replace(config, max_steps=5), root / 'stopped').train()
   stored.store(root / 'stopped', root / 'parked', training_state=True)
   shutil.rmtree(root / 'stopped')
-  commands.evaluate_runs([(root / 'straight', config)], lengths.to_report(config), 16)
+  actions.evaluate_runs([(root / 'straight', config)], lengths.to_report(config), 16)
   stored.store(root / 'straight', root / 'published')
   return config, root
 
@@ -101,7 +105,7 @@ def test_a_stored_run_is_read_like_its_workdir_and_never_written(trained, tmp_pa
   questions = ['101+11', '1+1', '11+110']
   assert run.step == 10 and run.answer(questions) == original.answer(questions)
   config = run.config
-  commands.evaluate_runs([(root / 'published', config)], lengths.to_report(config), 16)
+  actions.evaluate_runs([(root / 'published', config)], lengths.to_report(config), 16)
   assert 'reproduces the stored' in capsys.readouterr().out
   name = eval_cache.eval_name(root / 'published', lengths.to_report(config), 16)
   written = tmp_path / stored.STORED_OUTPUTS / 'published' / name / 'results.json'
@@ -109,8 +113,8 @@ def test_a_stored_run_is_read_like_its_workdir_and_never_written(trained, tmp_pa
       (root / 'published' / name / 'results.json').read_text())['lengths']
   run.export(tmp_path / 'exported')
   question = run.task.encode('11+1')
-  commands.draw_state(config, root / 'published', '11+1', question)
-  commands.trace_states(config, root / 'published',
+  actions.draw_state(config, root / 'published', '11+1', question)
+  actions.trace_states(config, root / 'published',
                         evaluate.example_sets(run.task, [9], 2, None), 'random')
   outputs = tmp_path / stored.STORED_OUTPUTS / 'published'
   assert (outputs / 'visualize.png').is_file() and (outputs / 'trace' / 'random').is_dir()
@@ -123,7 +127,7 @@ def test_evaluations_made_later_are_added_to_the_stored_run_and_its_manifest(
   copy = tmp_path / 'copy'
   shutil.copytree(root / 'published', copy)
   monkeypatch.chdir(tmp_path)
-  commands.evaluate_runs([(copy, api.load(copy).config)], [9], 4, suites=False)
+  actions.evaluate_runs([(copy, api.load(copy).config)], [9], 4, suites=False)
   name = 'eval_lengths=9_examples=4_suites=false'
   assert stored.add_evaluations(copy) == [name]
   assert f'{name}/results.json' in stored.manifest(copy)['files']

@@ -13,14 +13,17 @@ import pytest
 import tensorflow as tf
 
 from experiments import presets
-from neuralgpu import checkpoints, evaluate, faults
-from neuralgpu import workdir as workdirs
+from neuralgpu import faults
 from neuralgpu.config import Config
-from neuralgpu.curriculum import CURRICULUM_WINDOW
-from neuralgpu.train import Trainer
-from neuralgpu.train_state import RUNNING, STOPPED_EARLY
-from neuralgpu.validation import SOLVED_STREAK
+from neuralgpu.evaluation import evaluate
+from neuralgpu.runs import workdir as workdirs
+from neuralgpu.training import checkpoints
+from neuralgpu.training.curriculum import CURRICULUM_WINDOW
+from neuralgpu.training.train import Trainer
+from neuralgpu.training.train_state import RUNNING, STOPPED_EARLY
+from neuralgpu.training.validation import SOLVED_STREAK
 from support import TINY, metrics, record_errors, straight_and_resumed
+
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ import tensorflow as tf
 
 from experiments import presets
 from neuralgpu import lengths
-from neuralgpu.train import Trainer
-from neuralgpu.validation import SOLVED_STREAK
+from neuralgpu.training.train import Trainer
+from neuralgpu.training.validation import SOLVED_STREAK
 from support import TINY, metrics, record_errors
 
 

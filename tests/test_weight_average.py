@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from neuralgpu import weight_average
 from neuralgpu.config import Config
-from neuralgpu.train import Trainer
+from neuralgpu.training import weight_average
+from neuralgpu.training.train import Trainer
 from support import TINY, straight_and_resumed
 
 

@@ -6,7 +6,8 @@ each position, and the channels of row 0 that change most.
 """
 import numpy as np
 
-from neuralgpu.report import plt
+from neuralgpu.evaluation.report import plt
+
 
 CHANNELS_SHOWN = 4
 READOUT = 'symbol read out'

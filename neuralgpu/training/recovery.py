@@ -3,7 +3,9 @@ skipped, NONFINITE_LIMIT of them in a row go back to the latest checkpoint, and 
 collapse found by validation goes back to the best one; each time with a lower rate."""
 import collections
 
-from neuralgpu import evaluate, faults
+from neuralgpu import faults
+from neuralgpu.evaluation import evaluate
+
 
 # Going back to one checkpoint more than NONFINITE_RETURNS times ends the run.
 NONFINITE_LIMIT = 3

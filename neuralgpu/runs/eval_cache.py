@@ -6,8 +6,9 @@ import json
 import re
 from pathlib import Path
 
-from neuralgpu import lengths, stored
-from neuralgpu import workdir as workdirs
+from neuralgpu import lengths
+from neuralgpu.runs import stored
+from neuralgpu.runs import workdir as workdirs
 
 
 def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True) -> str:

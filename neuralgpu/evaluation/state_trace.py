@@ -16,8 +16,9 @@ a guess at an unfinished answer may be) to a computation that went wrong.
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu import evaluate, tables
+from neuralgpu.evaluation import evaluate, tables
 from tasks.base import PAD
+
 
 # A wrong symbol read right for at least this share of the steps in a row was held, then
 # lost: more than an unfinished answer's guess.
@@ -111,7 +112,7 @@ def summary_table(results: list[dict]) -> str:
 def figure(results: list[dict], title: str):
   """Panels against the step as a share of the run's steps: a colour per length, a line
   style per quantity where a panel has several."""
-  from neuralgpu.report import plt  # pylint: disable=import-outside-toplevel
+  from neuralgpu.evaluation.report import plt  # pylint: disable=import-outside-toplevel
   gates = [name for name in results[0]['per_step'][-1] if name.endswith(' leaking')]
   panels = {'answer symbols read out wrong (per example)': ['wrong_symbols'],
             'read-out symbols changed (per example)': ['changed_symbols'],

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from neuralgpu import faults
-from neuralgpu.sessions import SESSIONS, trained_by_commits
+from neuralgpu.training.sessions import SESSIONS, trained_by_commits
+
 
 MANIFEST = 'manifest.json'
 FORMAT = 1
@@ -199,7 +200,8 @@ def trained_summary(run: Path) -> dict:
   if is_stored(run):
     return manifest(run)['trained']
   import tensorflow as tf  # pylint: disable=import-outside-toplevel
-  from neuralgpu.train_state import WHY_FINISHED  # pylint: disable=import-outside-toplevel
+
+  from neuralgpu.training.train_state import WHY_FINISHED  # pylint: disable=import-outside-toplevel
   latest = tf.train.latest_checkpoint(str(Path(run) / 'checkpoints'))
   if not latest:
     return {}
@@ -224,11 +226,11 @@ def _best_weights(workdir: Path, dest: Path, whole: bool) -> int:
   if whole:
     return _copy_checkpoint(workdir / 'best', dest)
   import tensorflow as tf  # pylint: disable=import-outside-toplevel
-  from neuralgpu import commands  # pylint: disable=import-outside-toplevel  (TensorFlow)
-  from neuralgpu import workdir as workdirs  # pylint: disable=import-outside-toplevel
-  from neuralgpu.train_state import TrainState  # pylint: disable=import-outside-toplevel
+  from neuralgpu.runs import workdir as workdirs  # pylint: disable=import-outside-toplevel
+  from neuralgpu.training import checkpoints  # pylint: disable=import-outside-toplevel
+  from neuralgpu.training.train_state import TrainState  # pylint: disable=import-outside-toplevel
   config = workdirs.load_config(workdir)
-  model, step = commands.best_model(config, workdir)
+  model, step = checkpoints.best_model(config, workdir)
   state = TrainState(config, config.min_length, len(model.extras))
   state.step.assign(step)
   tf.train.CheckpointManager(tf.train.Checkpoint(model=model, state=state), dest,

@@ -7,7 +7,9 @@ fit, not everything that might not.
 """
 from pathlib import Path
 
-from neuralgpu import evaluate, lengths, model_registry
+from neuralgpu import lengths, model_registry
+from neuralgpu.evaluation import evaluate
+
 
 FLOAT_BYTES = 4
 # Weights, their gradients and two optimizer slots (Adam's moments, AdaMax's too).

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from neuralgpu import faults
 
+
 SESSIONS = 'sessions.jsonl'
 
 

@@ -16,6 +16,7 @@ import os
 import re
 from pathlib import Path
 
+
 STRATEGIES = ('none', 'mirrored', 'multiworker')
 
 

@@ -8,6 +8,7 @@ them.
 """
 import numpy as np
 
+
 CURRICULUM_WINDOW = 10  # exact, none: the latest batches whose mean error is judged
 MIXED_CURRICULUM_SHARE = 0.25
 LONGER_OF_TWO_SHARE = 0.6

@@ -2,8 +2,8 @@
 import os
 from pathlib import Path
 
-from neuralgpu import lock, memory, stored
 from neuralgpu.config import Config, RetiredSetting, flag_text
+from neuralgpu.runs import lock, memory, stored
 
 
 def claim(workdir: Path, config: Config) -> None:

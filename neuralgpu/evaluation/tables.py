@@ -1,6 +1,6 @@
 """How evaluation, the comparison and the sweep show results: markdown tables, and the
 wrong answers evaluation prints."""
-from neuralgpu.evaluate import floor_percent
+from neuralgpu.evaluation.evaluate import floor_percent
 
 
 def markdown(header: list[str], rows: list[list[str]], text_columns: int = 0) -> str:

@@ -9,17 +9,18 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import curriculum as curricula
-from neuralgpu import (distribute, faults, lengths, model_registry, optim, rate, sessions,
-                       weight_average)
-from neuralgpu import workdir as workdirs
-from neuralgpu.checkpoints import Checkpoints
-from neuralgpu.data import TrainingData
-from neuralgpu.metrics_log import MetricsLog
-from neuralgpu.recovery import Recovery
-from neuralgpu.train_state import RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED, TrainState
-from neuralgpu.train_step import TrainingStep
-from neuralgpu.validation import SOLVED_STREAK, Validation, Verdict
+from neuralgpu import faults, lengths, model_registry
+from neuralgpu.runs import workdir as workdirs
+from neuralgpu.training import curriculum as curricula
+from neuralgpu.training import distribute, optim, rate, sessions, weight_average
+from neuralgpu.training.checkpoints import Checkpoints
+from neuralgpu.training.data import TrainingData
+from neuralgpu.training.metrics_log import MetricsLog
+from neuralgpu.training.recovery import Recovery
+from neuralgpu.training.train_state import (RUNNING, SOLVED, STOPPED_EARLY, WHY_FINISHED,
+                                            TrainState)
+from neuralgpu.training.train_step import TrainingStep
+from neuralgpu.training.validation import SOLVED_STREAK, Validation, Verdict
 
 
 class Trainer:

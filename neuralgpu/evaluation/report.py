@@ -4,11 +4,15 @@ from pathlib import Path
 
 import matplotlib
 
+
 matplotlib.use('Agg')  # files only, no display
 # pylint: disable=wrong-import-position
 from matplotlib import pyplot as plt
 
-from neuralgpu import faults, tables
+from neuralgpu import faults
+from neuralgpu.evaluation import tables
+
+
 # pylint: enable=wrong-import-position
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from neuralgpu import lengths
 from tasks.base import PAD
 
+
 NEW_DRAWS = 2  # a pool stops growing when this many rounds of draws add nothing new
 
 

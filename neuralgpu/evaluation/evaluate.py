@@ -12,6 +12,7 @@ import numpy as np
 import tasks
 from neuralgpu import model_registry
 
+
 # Bytes of activations a batch may hold (each model says how many floats it keeps alive
 # per input position: neuralgpu.model_registry).
 ACTIVATION_BUDGET = 256 * 2**20

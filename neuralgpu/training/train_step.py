@@ -5,7 +5,8 @@ import functools
 
 import tensorflow as tf
 
-from neuralgpu import distribute, lengths, optim
+from neuralgpu import lengths
+from neuralgpu.training import distribute, optim
 
 
 class TrainingStep:

@@ -10,9 +10,11 @@ import numpy as np
 import tensorflow as tf
 
 import tasks
-from neuralgpu import evaluate, faults, lengths, model_registry, visualize
+from neuralgpu import faults, lengths, model_registry
 from neuralgpu.config import SELECT_EXAMPLES
+from neuralgpu.evaluation import evaluate, visualize
 from neuralgpu.models.base import predictor
+
 
 VALIDATION_EXAMPLES = 64
 # The validation split's stream of hard inputs, apart from its random ones (stream 0).

@@ -4,13 +4,31 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import faults
+from neuralgpu import faults, model_registry
+from neuralgpu.training.train_state import TrainState
 
 
 def best_path(workdir: Path):
   """The path of the run's best checkpoint in WORKDIR/best, or None if it has none."""
   saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
   return saved.model_checkpoint_path if saved else None
+
+
+def best_model(config, workdir: Path):
+  """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
+  that cannot be read or is of another model. A run training in workdir may replace its
+  best checkpoint while it is read: then the new one is read."""
+  model = model_registry.build(config, len(config.get_task().vocab))
+  state = TrainState(config, config.min_length, len(model.extras))
+  while True:
+    path = best_path(workdir)
+    try:
+      faults.restore(tf.train.Checkpoint(model=model, state=state), model,
+                     [path] if path else [], workdir)
+      return model, int(state.step)
+    except faults.UnusableCheckpoint:
+      if best_path(workdir) == path:
+        raise
 
 
 class Checkpoints:

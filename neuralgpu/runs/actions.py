@@ -1,4 +1,5 @@
-"""What run.py's modes and experiments.compare do, once their arguments are checked."""
+"""What a run does for run.py's modes, the API and experiments.compare, once their
+arguments are checked: train, evaluate, decode, draw and trace."""
 import dataclasses
 import json
 import resource
@@ -6,14 +7,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
 
-from neuralgpu import (distribute, eval_cache, evaluate, faults, lengths, lock,
-                       model_registry, report, state_trace, stored, tables, visualize)
-from neuralgpu.checkpoints import best_path
+from neuralgpu import faults, lengths
+from neuralgpu.evaluation import evaluate, report, state_trace, tables, visualize
 from neuralgpu.models.base import predictor
-from neuralgpu.train import Trainer
-from neuralgpu.train_state import WHY_FINISHED, TrainState
+from neuralgpu.runs import eval_cache, lock, stored
+from neuralgpu.training import checkpoints, distribute
+from neuralgpu.training.train import Trainer
+from neuralgpu.training.train_state import WHY_FINISHED
 
 
 def start_training(config, workdir: Path, first_stage=None) -> Trainer:
@@ -49,23 +50,6 @@ def train_only(config, workdir: Path, first_stage=None) -> dict:
           'train_seconds': round(float(trainer.state.seconds), 1)}
 
 
-def best_model(config, workdir: Path):
-  """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
-  that cannot be read or is of another model. A run training in workdir may replace its
-  best checkpoint while it is read: then the new one is read."""
-  model = model_registry.build(config, len(config.get_task().vocab))
-  state = TrainState(config, config.min_length, len(model.extras))
-  while True:
-    path = best_path(workdir)
-    try:
-      faults.restore(tf.train.Checkpoint(model=model, state=state), model,
-                     [path] if path else [], workdir)
-      return model, int(state.step)
-    except faults.UnusableCheckpoint:
-      if best_path(workdir) == path:
-        raise
-
-
 def accuracy_by_length(config, workdir: Path, at_lengths, count: int) -> dict:
   """The best checkpoint's result by length on random test examples: a saved evaluation
   that still holds (eval_cache.saved), else evaluated and written without the hard
@@ -82,7 +66,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
   several runs, a joint table and plot in comparison_dir. Returns the results."""
   results = []
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
-  best = [best_model(config, workdir) for workdir, config in runs]
+  best = [checkpoints.best_model(config, workdir) for workdir, config in runs]
   names = run_names([workdir for workdir, _ in runs])
   for (workdir, config), (model, step), name in zip(runs, best, names):
     start = time.time()
@@ -142,7 +126,7 @@ def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
   right only if every position is (the text of an answer hides, e.g., padding predicted
   where a zero-filled answer has a zero)."""
   task = config.get_task()
-  model, _ = best_model(config, workdir)
+  model, _ = checkpoints.best_model(config, workdir)
   predicted = np.asarray(predictor(model)(question[None]))[0]
   target = task.targets(question[None])[0]
   right = np.array_equal(predicted, target)
@@ -153,7 +137,7 @@ def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
 def draw_state(config, workdir: Path, text: str, question: np.ndarray) -> None:
   """Saves visualize.png (in the workdir; for a stored run in stored.output_dir): the
   state of the model through the steps on `text`."""
-  model, step = best_model(config, workdir)
+  model, step = checkpoints.best_model(config, workdir)
   figure = visualize.figure(visualize.panels(model, question),
                             f'{text} (step {step} checkpoint)', config.get_task().vocab)
   path = stored.output_dir(workdir) / 'visualize.png'
@@ -169,7 +153,7 @@ def trace_states(config, workdir: Path, chosen: dict, name: str) -> None:
   length, what the best checkpoint's state does through the steps on the chosen examples
   ({length: (inputs, targets)}; NAME says which: random, or a hard suite), as
   length_L.json, a table and a figure."""
-  model, step = best_model(config, workdir)
+  model, step = checkpoints.best_model(config, workdir)
   print(f'{workdir}: best checkpoint (step {step}), the state through the steps on '
         + (f'{len(next(iter(chosen.values()))[0])} held-out test examples per length'
            if name == 'random' else f'the {name} suite at each length'), flush=True)
