@@ -131,8 +131,10 @@ def trained_run(workdir: str, mode: str):
 
 
 def with_eval_flags(config: Config) -> Config:
-  """The run's config with --eval_lengths and --eval_examples where they are given."""
-  overrides = {name: FLAGS[name].value for name in ('eval_lengths', 'eval_examples')
+  """The run's config with --eval_lengths, --eval_examples and --eval_step_factor
+  where they are given."""
+  overrides = {name: FLAGS[name].value
+               for name in ('eval_lengths', 'eval_examples', 'eval_step_factor')
                if FLAGS[name].present}
   return dataclasses.replace(config, **overrides).validate()
 

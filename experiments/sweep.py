@@ -152,7 +152,8 @@ class Run:
     """The run's evaluation (with the suites) if it holds (eval_cache.saved) and the run
     was trained under this sweep's settings (e.g. to its --max_steps), else None."""
     result = eval_cache.saved(self.workdir, lengths.to_report(self.config),
-                              self.config.eval_examples, suites=True)
+                              self.config.eval_examples, suites=True,
+                              step_factor=self.config.eval_step_factor)
     if result is None:
       return None
     # Settings added to Config since the run was made have their defaults there.

@@ -20,7 +20,8 @@ from neuralgpu.training import curriculum, rate
 # Settings a resumed run may change without being refused.
 RUN_CONTROL = ('imports', 'max_steps', 'max_hours', 'jit', 'log_every', 'probe_every',
                'track_lengths', 'track_every', 'track_examples', 'eval_lengths',
-               'eval_examples', 'strategy', 'cpu_devices', 'deterministic')
+               'eval_examples', 'eval_step_factor', 'strategy', 'cpu_devices',
+               'deterministic')
 
 
 # Random and hard inputs each that --select_length judges (at 2,001: 7 to 17 s of a

@@ -45,3 +45,10 @@ def test_a_run_without_a_best_checkpoint_has_no_saved_evaluation(tmp_path):
   Config(task='badd').save(tmp_path / 'config.json')
   assert eval_cache.best_step(tmp_path) is None
   assert eval_cache.saved(tmp_path, [41, 401], 128, suites=False) is None
+
+
+def test_an_evaluation_with_more_steps_is_kept_apart(tmp_path):
+  a_run(tmp_path, best_step=200, evaluated_step=200)
+  assert eval_cache.saved(tmp_path, [41, 401], 128, suites=True, step_factor=1.5) is None
+  assert (eval_cache.eval_name(tmp_path, [41, 401], 128, True, 1.5) ==
+          'eval_lengths=41,401_examples=128_step_factor=1.5')

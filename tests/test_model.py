@@ -151,3 +151,26 @@ def test_reduced_precision_convolutions_keep_float32_weights_and_outputs(dtype):
       v.dtype == tf.float32 for v in low.trainable_variables)
   # bfloat16 keeps 8 bits of mantissa, float16 11: close to float32, yet not equal.
   assert 0 < np.abs(logits - reference).max() < 0.1 * np.abs(reference).max()
+
+
+@pytest.mark.parametrize('model', ['ngpu', 'dngpu'])
+def test_eval_step_factor_runs_on_past_the_length_in_evaluation_only(model):
+  from neuralgpu import model_registry  # pylint: disable=import-outside-toplevel
+  from neuralgpu.models.base import predictor  # pylint: disable=import-outside-toplevel
+  base = Config(model=model, maps=8, layers=1, dropout=0.0).validate()
+  longer = dataclasses.replace(base, eval_step_factor=1.5).validate()
+  inputs = np.array([[1, 2, 3, 1, 2, 3, 1]], np.int32)  # no padding: none masked
+  model = model_registry.build(longer, vocab_size=4)
+  states = list(model.states(inputs))
+  assert len(states) - 1 == 11  # ceil(1.5 * 7) steps after the embedding
+  last = model.readout(states[-1][0]).numpy()
+  # Evaluation, eager (a known length) and compiled (any length), reads the 11th state.
+  assert np.allclose(model(tf.constant(inputs))[0].numpy(), last, atol=1e-6)
+  assert (predictor(model)(inputs).numpy() == last.argmax(-1)).all()
+  # Training runs 7 steps: what the model of the base settings computes.
+  model.config = base
+  seventh = model.readout(list(model.states(inputs))[-1][0]).numpy()
+  model.config = longer
+  trained = model(tf.constant(inputs), training=True, seed=tf.constant([1, 2]),
+                  targets=tf.constant(inputs))[0].numpy()
+  assert np.allclose(trained, seventh, atol=1e-6) and not np.allclose(trained, last)

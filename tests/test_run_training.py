@@ -92,6 +92,11 @@ def test_eval_writes_results_table_and_plot_and_repeats_exactly(trained):
   assert [row['suites'] for row in rows] == [{}, {}]  # beside the own one, not over it
   assert [row['failures'] for row in rows] == [row['failures'] for row in own['lengths']]
   assert evaluation(workdir / 'eval') == own
+  longer = run('--mode=eval', f'--workdir={workdir}', '--eval_step_factor=2')
+  assert longer.returncode == 0, longer.stderr
+  assert evaluation(workdir / 'eval_lengths=9,81_examples=8_step_factor=2')[
+      'config']['eval_step_factor'] == 2.0
+  assert evaluation(workdir / 'eval') == own  # beside the own one, not over it
 
 
 def test_eval_of_several_runs_writes_one_table_and_plot(trained, tmp_path):
@@ -137,6 +142,13 @@ def test_trace_follows_the_state_through_the_steps_at_each_length(trained):
   assert suite.returncode == 0, suite.stderr
   assert '| 9 | 1 |' in suite.stdout  # the suite's one input: 1111 + 1111
   assert (workdir / 'trace' / 'all_maximal' / 'length_9.json').exists()
+  # Past the length: ceil(1.5 * 9) steps, traced apart from the run's own.
+  longer = run('--mode=trace', f'--workdir={workdir}', '--eval_lengths=9',
+               '--eval_examples=3', '--eval_step_factor=1.5')
+  assert longer.returncode == 0, longer.stderr
+  traced = json.loads((workdir / 'trace' / 'random_step_factor=1.5' / 'length_9.json')
+                      .read_text())
+  assert traced['steps'] == 14 and len(traced['per_step']) == 15
 
 
 def test_decode_prints_the_model_answer_beside_the_true_one(trained):

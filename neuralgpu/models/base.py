@@ -4,6 +4,8 @@ A model maps int32 inputs [batch, length] to logits [batch, length, vocab] (targ
 as long as inputs), and says which target positions its loss counts and how its
 predictions are read.
 """
+import math
+
 import numpy as np
 import tensorflow as tf
 
@@ -78,6 +80,18 @@ class Model(tf.Module):
     """Every state of states() stacked, [steps + 1, batch, length, height, maps]: for
     pictures of the computation, so only for short inputs."""
     return np.stack([state.numpy() for state, _ in self.states(inputs)])
+
+
+def step_count(config, length, training: bool):
+  """The recurrent steps of a Neural GPU on an input of `length` (an int or a scalar
+  tensor): length * steps_per_symbol in training, times --eval_step_factor (rounded
+  up) otherwise."""
+  steps = length * config.steps_per_symbol
+  if training or config.eval_step_factor == 1:
+    return steps
+  if isinstance(steps, int):
+    return math.ceil(steps * config.eval_step_factor)
+  return tf.cast(tf.math.ceil(tf.cast(steps, tf.float64) * config.eval_step_factor), tf.int32)
 
 
 def through_end(targets):

@@ -36,7 +36,7 @@ being many small operations).
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu.models.base import Model
+from neuralgpu.models.base import Model, step_count
 from neuralgpu.models.initializers import glorot
 from neuralgpu.models.precision import in_compute_dtype
 from tasks.base import PAD
@@ -168,11 +168,11 @@ class DNGPU(Model):
 
     loop = (tf.constant(0), state, input_saturation)
     if inputs.shape[1] is not None:  # unrolled, as the reference's graph
-      for _ in range(inputs.shape[1] * c.steps_per_symbol):
+      for _ in range(step_count(c, inputs.shape[1], training)):
         loop = step(*loop)
       _, state, total = loop
     else:
-      steps = length * c.steps_per_symbol
+      steps = step_count(c, length, training)
       _, state, total = tf.while_loop(
           lambda t, *_: t < steps, step, loop,
           maximum_iterations=steps)  # XLA needs the bound to size the gradient's stacks
@@ -235,6 +235,6 @@ class DNGPU(Model):
   def states(self, inputs):
     state = self.embed(tf.constant(inputs, tf.int32))
     yield tf.transpose(state, [0, 2, 1, 3]), {}  # [batch, length, 1 row, maps]
-    for _ in range(inputs.shape[1] * self.config.steps_per_symbol):
+    for _ in range(step_count(self.config, inputs.shape[1], training=False)):
       state, _, gates = self.step(state, None)
       yield tf.transpose(state, [0, 2, 1, 3]), gates

@@ -9,7 +9,7 @@ read from row 0 of the final state.
 import numpy as np
 import tensorflow as tf
 
-from neuralgpu.models.base import Model
+from neuralgpu.models.base import Model, step_count
 from neuralgpu.models.initializers import orthogonal
 from neuralgpu.models.precision import in_compute_dtype
 
@@ -96,7 +96,7 @@ class NeuralGPU(Model):
     is read from the final state, so targets are not used.
     """
     c = self.config
-    steps = tf.shape(inputs)[1] * c.steps_per_symbol
+    steps = step_count(c, tf.shape(inputs)[1], training)
     rate = dropout_rate(c, tf.shape(inputs)[1])
 
     def step(t, state):
@@ -136,7 +136,7 @@ class NeuralGPU(Model):
   def states(self, inputs):
     state = self.embed(inputs)
     yield state, {}
-    for t in range(inputs.shape[1] * self.config.steps_per_symbol):
+    for t in range(step_count(self.config, inputs.shape[1], training=False)):
       state, gates = self.gated_step(tf.constant(t), state)
       yield state, gates
 

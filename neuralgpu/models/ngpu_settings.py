@@ -9,6 +9,12 @@ CGRU = model_registry.declare(
     maps=setting(24, 'Feature maps (channels) of the state.', low=1),
     kernel_width=setting(3, 'Convolution kernel width, along the length.', low=1),
     steps_per_symbol=setting(1, 'Recurrent steps per input position.', low=1),
+    eval_step_factor=setting(1.0, 'Recurrent steps when not training (validation, '
+                             '--mode=eval, decode, trace), as a multiple of those of '
+                             'training: ceil(this * length * steps_per_symbol). Above 1 '
+                             'the computation runs on past the input\'s length, to see '
+                             'whether its answer holds; may be changed for a trained run.',
+                             low=1.0),
     compute_dtype=setting('float32', 'Number format of the Neural GPU\'s convolutions; '
                           'weights and state stay float32. bfloat16: CPUs with '
                           'AVX512_BF16, recent GPUs; float16: GPUs.',

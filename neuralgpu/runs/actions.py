@@ -55,7 +55,8 @@ def accuracy_by_length(config, workdir: Path, at_lengths, count: int) -> dict:
   that still holds (eval_cache.saved), else evaluated and written without the hard
   suites (at 100 times the training length they would cost more than the random
   examples)."""
-  return (eval_cache.saved(workdir, at_lengths, count, suites=False) or
+  return (eval_cache.saved(workdir, at_lengths, count, suites=False,
+                          step_factor=config.eval_step_factor) or
           evaluate_runs([(workdir, config)], at_lengths, count, suites=False)[0])
 
 
@@ -81,7 +82,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    directory = eval_cache.eval_dir(workdir, lengths, count, suites)
+    directory = eval_cache.eval_dir(workdir, lengths, count, suites,
+                                    config.eval_step_factor)
     with faults.writing(directory):
       report.write([result], directory)
     print(f'\n{tables.results([result])}\n')
@@ -94,8 +96,8 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
                 f'{tables.wrong_answer(failure)}')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {directory}', flush=True)
-    check_reproduced(result, Path(workdir) / eval_cache.eval_name(workdir, lengths, count,
-                                                                   suites))
+    check_reproduced(result, Path(workdir) / eval_cache.eval_name(
+        workdir, lengths, count, suites, config.eval_step_factor))
     results.append(result)
   if len(results) > 1:
     with faults.writing(comparison_dir):
@@ -152,14 +154,17 @@ def trace_states(config, workdir: Path, chosen: dict, name: str) -> None:
   """Writes trace/NAME/ (in the workdir; for a stored run in stored.output_dir): per
   length, what the best checkpoint's state does through the steps on the chosen examples
   ({length: (inputs, targets)}; NAME says which: random, or a hard suite), as
-  length_L.json, a table and a figure."""
+  length_L.json, a table and a figure (in trace/NAME_step_factor=F/ with more steps
+  than training's)."""
   model, step = checkpoints.best_model(config, workdir)
   print(f'{workdir}: best checkpoint (step {step}), the state through the steps on '
         + (f'{len(next(iter(chosen.values()))[0])} held-out test examples per length'
            if name == 'random' else f'the {name} suite at each length'), flush=True)
   start = time.time()
   results = state_trace.trace_lengths(model, config, chosen)
-  directory = stored.output_dir(workdir) / 'trace' / name
+  # More steps than training's (--eval_step_factor) are traced apart.
+  steps = '' if config.eval_step_factor == 1 else f'_step_factor={config.eval_step_factor:g}'
+  directory = stored.output_dir(workdir) / 'trace' / (name + steps)
   table = state_trace.summary_table(results)
   with faults.writing(directory):
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Where a run's evaluations are written, and the one rule for when a saved one still
 holds: it is of the run's current best checkpoint (its step), at the asked lengths with
-the asked number of examples. Used by --mode=eval, the comparison and the sweep; needs
+the asked number of examples and steps (--eval_step_factor). Used by --mode=eval, the comparison and the sweep; needs
 no TensorFlow (the best step is read from the checkpoint's index file)."""
 import json
 import re
@@ -11,22 +11,28 @@ from neuralgpu.runs import stored
 from neuralgpu.runs import workdir as workdirs
 
 
-def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True) -> str:
+def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True,
+              step_factor: float = 1.0) -> str:
   """The directory an evaluation of the run in workdir is written to, by what it holds:
-  eval for the run's own (its lengths and examples, with the suites: what training's end
-  writes and the sweep reads), else eval_lengths=L,M_examples=N (and _suites=false), so
-  that asking for others never replaces it or one with the suites."""
+  eval for the run's own (its lengths, examples and steps, with the suites: what
+  training's end writes and the sweep reads), else eval_lengths=L,M_examples=N (and
+  _suites=false, _step_factor=F), so that asking for others never replaces it or one
+  with the suites."""
   own = workdirs.load_config(workdir)
-  if lengths.to_report(own) == list(at_lengths) and own.eval_examples == count and suites:
+  if (lengths.to_report(own) == list(at_lengths) and own.eval_examples == count and suites
+      and own.eval_step_factor == step_factor):
     return 'eval'
   return (f'eval_lengths={",".join(map(str, at_lengths))}_examples={count}' +
-          ('' if suites else '_suites=false'))
+          ('' if suites else '_suites=false') +
+          ('' if step_factor == 1 else f'_step_factor={step_factor:g}'))
 
 
-def eval_dir(workdir: Path, at_lengths, count: int, suites: bool = True) -> Path:
+def eval_dir(workdir: Path, at_lengths, count: int, suites: bool = True,
+             step_factor: float = 1.0) -> Path:
   """Where an evaluation of the run in workdir is written: in the workdir, or for a
   stored run (which is never written) under its stored.output_dir."""
-  return stored.output_dir(workdir) / eval_name(workdir, at_lengths, count, suites)
+  return stored.output_dir(workdir) / eval_name(workdir, at_lengths, count, suites,
+                                                step_factor)
 
 
 def best_step(workdir: Path) -> int | None:
@@ -38,19 +44,22 @@ def best_step(workdir: Path) -> int | None:
   return int(found.group(1)) if found else None
 
 
-def saved(workdir: Path, at_lengths, count: int, suites: bool) -> dict | None:
+def saved(workdir: Path, at_lengths, count: int, suites: bool,
+          step_factor: float = 1.0) -> dict | None:
   """A saved evaluation that still holds (in the run's own directory, e.g. a stored
   run's, or where reading it writes), with the suites if asked for; else None."""
   step = best_step(workdir)
   if step is None:
     return None
   for with_suites in (True, False) if not suites else (True,):
-    name = eval_name(workdir, at_lengths, count, with_suites)
+    name = eval_name(workdir, at_lengths, count, with_suites, step_factor)
     for path in (Path(workdir) / name / 'results.json',
-                 eval_dir(workdir, at_lengths, count, with_suites) / 'results.json'):
+                 eval_dir(workdir, at_lengths, count, with_suites, step_factor)
+                 / 'results.json'):
       if path.is_file():
         result = json.loads(path.read_text())
         if (result.get('checkpoint_step') == step and
+            result['config'].get('eval_step_factor', 1.0) == step_factor and
             [(row['length'], row['examples']) for row in result['lengths']] ==
             [(length, count) for length in at_lengths]):
           return result
