@@ -182,11 +182,11 @@ def poison(trainer, from_step, times):
   """Makes the loss NaN at the first `times` training steps from `from_step` on (each
   replay after going back counts again)."""
   left = tf.Variable(times)
-  step = trainer.step_function
+  step = trainer.train_step
   gradients = step._gradients  # pylint: disable=protected-access
 
-  def poisoned(parts, seed):
-    grads, metrics = gradients(parts, seed)
+  def poisoned(parts, seed, step_factor):
+    grads, metrics = gradients(parts, seed, step_factor)
     hit = (seed[1] >= from_step) & (left > 0)
     left.assign_sub(tf.cast(hit, tf.int32))
     return grads, {**metrics, 'loss': metrics['loss'] * tf.where(hit, np.nan, 1.0)}

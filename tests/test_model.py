@@ -174,3 +174,7 @@ def test_eval_step_factor_runs_on_past_the_length_in_evaluation_only(model):
   trained = model(tf.constant(inputs), training=True, seed=tf.constant([1, 2]),
                   targets=tf.constant(inputs))[0].numpy()
   assert np.allclose(trained, seventh, atol=1e-6) and not np.allclose(trained, last)
+  # With --train_step_factors, training runs as many steps as its drawn factor says.
+  longer_training = model(tf.constant(inputs), training=True, seed=tf.constant([1, 2]),
+                          targets=tf.constant(inputs), step_factor=1.5)[0].numpy()
+  assert np.allclose(longer_training, last, atol=1e-6)

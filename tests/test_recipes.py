@@ -101,7 +101,7 @@ def test_the_loss_of_a_step_is_the_weighted_loss_of_its_bins(tmp_path):
   config = Config(task='badd', maps=4, dropout=0.0, **BINS).validate()
   trainer = Trainer(config, tmp_path)
   parts, _ = trainer.data.batch(0, 13)
-  _, metrics = trainer.step_function._gradients(parts, [0, 0])  # pylint: disable=protected-access
+  _, metrics = trainer.train_step._gradients(parts, [0, 0], 1.0)  # pylint: disable=protected-access
   losses = [float(trainer.model.loss(trainer.model(x, targets=y)[0], y)) for x, y in parts]
   assert float(metrics['loss']) == pytest.approx(np.mean(losses), rel=1e-5)
 

@@ -100,8 +100,19 @@ def test_training_traces_its_step_once_for_every_length_and_batch(tmp_path):
   trainer = Trainer(config, tmp_path)
   trainer.state.curriculum_length.assign(9)  # batches mix lengths 3 to 9
   trainer.train()
-  assert trainer.train_step.experimental_get_tracing_count() == 1
+  assert trainer.train_step.compiled[1.0].experimental_get_tracing_count() == 1
   assert trainer.validation.loss.experimental_get_tracing_count() == 1
+
+
+def test_train_step_factors_trace_one_step_each_and_draw_by_seed_and_step(tmp_path):
+  config = dataclasses.replace(TINY, max_steps=12, batch_size=8, train_step_factors='1,2')
+  trainer = Trainer(config.validate(), tmp_path)
+  trainer.train()
+  step = trainer.train_step
+  assert [f.experimental_get_tracing_count() for f in step.compiled.values()] == [1, 1]
+  drawn = [step.factor([config.seed, n]) for n in range(12)]
+  assert drawn == [step.factor([config.seed, n]) for n in range(12)]  # as a resume draws
+  assert set(drawn) == {1.0, 2.0}
 
 
 def test_training_time_is_the_checkpointed_one_and_a_finished_run_adds_none(tmp_path):

@@ -20,7 +20,8 @@ class Model(tf.Module):
     """-> (logits [batch, length, vocab], extras: a dict of scalar tensors that
     auxiliary_loss takes and the trainer logs). seed: a [2] int tensor for dropout,
     required when training. targets: for models that condition on the answer so far
-    (teacher forcing) or mask by it; ignored by the others."""
+    (teacher forcing) or mask by it; ignored by the others. Models that run steps over
+    the input (step_count) also take step_factor, one of --train_step_factors."""
     raise NotImplementedError
 
   # --- hooks of the trainer; a model without a regularizer or schedule needs none ------
@@ -82,16 +83,17 @@ class Model(tf.Module):
     return np.stack([state.numpy() for state, _ in self.states(inputs)])
 
 
-def step_count(config, length, training: bool):
+def step_count(config, length, training: bool, step_factor: float = 1.0):
   """The recurrent steps of a Neural GPU on an input of `length` (an int or a scalar
-  tensor): length * steps_per_symbol in training, times --eval_step_factor (rounded
-  up) otherwise."""
+  tensor): length * steps_per_symbol, times step_factor in training (one of
+  --train_step_factors) and --eval_step_factor otherwise, rounded up."""
   steps = length * config.steps_per_symbol
-  if training or config.eval_step_factor == 1:
+  factor = step_factor if training else config.eval_step_factor
+  if factor == 1:
     return steps
   if isinstance(steps, int):
-    return math.ceil(steps * config.eval_step_factor)
-  return tf.cast(tf.math.ceil(tf.cast(steps, tf.float64) * config.eval_step_factor), tf.int32)
+    return math.ceil(steps * factor)
+  return tf.cast(tf.math.ceil(tf.cast(steps, tf.float64) * factor), tf.int32)
 
 
 def through_end(targets):

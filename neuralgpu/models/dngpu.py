@@ -146,7 +146,7 @@ class DNGPU(Model):
     self.saturation_weight = tf.Variable(config.saturation_weight, trainable=False,
                                          name='saturation_weight')
 
-  def __call__(self, inputs, training=False, seed=None, targets=None):
+  def __call__(self, inputs, training=False, seed=None, targets=None, step_factor=1.0):
     """inputs [batch, length] -> (logits [batch, length, vocab], {'saturation': cost
     before its weight, 0 outside training}). seed: a [2] int tensor for dropout,
     required when training."""
@@ -158,9 +158,11 @@ class DNGPU(Model):
     state = dropout(hard_tanh(pre_input), c.dropout, self.fold(seed, 0))
     if mask is not None:
       state *= mask
-    # The input's saturation counts once per step, as the reference weighs it.
+    # The input's saturation counts once per step, as the reference weighs it (with
+    # step_factor more steps, that many times more, and the scale below with it).
     input_saturation = (saturation(pre_input, c.saturation_limit) *
-                        tf.cast(length, tf.float32) if training else tf.constant(0.0))
+                        tf.cast(length, tf.float32) * step_factor if training
+                        else tf.constant(0.0))
 
     def step(t, state, total):
       state, sat, _ = self.step(state, mask, seed, t, training)
@@ -168,15 +170,16 @@ class DNGPU(Model):
 
     loop = (tf.constant(0), state, input_saturation)
     if inputs.shape[1] is not None:  # unrolled, as the reference's graph
-      for _ in range(step_count(c, inputs.shape[1], training)):
+      for _ in range(step_count(c, inputs.shape[1], training, step_factor)):
         loop = step(*loop)
       _, state, total = loop
     else:
-      steps = step_count(c, length, training)
+      steps = step_count(c, length, training, step_factor)
       _, state, total = tf.while_loop(
           lambda t, *_: t < steps, step, loop,
           maximum_iterations=steps)  # XLA needs the bound to size the gradient's stacks
-    scale = tf.cast(length, tf.float32)**2 * tf.cast(tf.shape(inputs)[0], tf.float32)
+    scale = (tf.cast(length, tf.float32)**2 * tf.cast(tf.shape(inputs)[0], tf.float32)
+             * step_factor)
     return self.logits(state[:, 0]), {'saturation': total / scale}
 
   def step(self, state, mask, seed=None, t=0, training=False):

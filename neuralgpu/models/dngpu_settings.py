@@ -1,7 +1,7 @@
 """The DNGPU of Freivalds & Liepins (neuralgpu.models.dngpu) as the command line and the
 memory checks know it: its settings and estimates. Imports no TensorFlow."""
 from neuralgpu import model_registry
-from neuralgpu.models.ngpu_settings import CGRU, cgru_parameters
+from neuralgpu.models.ngpu_settings import CGRU, cgru_parameters, step_factors
 from neuralgpu.settings import setting
 
 OWN = model_registry.declare(
@@ -35,5 +35,5 @@ model_registry.register('dngpu', model_registry.ModelKind(
     activation_floats=lambda config: config.maps * 12,
     parameters=lambda config, vocab_size: cgru_parameters(config, vocab_size,
                                                           config.kernel_width, 1),
-    training_floats=training_floats,
+    training_floats=training_floats, check=step_factors,
     draws_state=True))

@@ -89,14 +89,14 @@ class NeuralGPU(Model):
     if config.relax_sets > 1:
       self.pull = tf.Variable(config.pull, trainable=False, name='pull')
 
-  def __call__(self, inputs, training=False, seed=None, targets=None):
+  def __call__(self, inputs, training=False, seed=None, targets=None, step_factor=1.0):
     """inputs [batch, length] int32 -> (logits [batch, length, vocab], {}).
 
     seed: a [2] int tensor for the dropout masks, required when training. The answer
     is read from the final state, so targets are not used.
     """
     c = self.config
-    steps = step_count(c, tf.shape(inputs)[1], training)
+    steps = step_count(c, tf.shape(inputs)[1], training, step_factor)
     rate = dropout_rate(c, tf.shape(inputs)[1])
 
     def step(t, state):

@@ -9,6 +9,11 @@ CGRU = model_registry.declare(
     maps=setting(24, 'Feature maps (channels) of the state.', low=1),
     kernel_width=setting(3, 'Convolution kernel width, along the length.', low=1),
     steps_per_symbol=setting(1, 'Recurrent steps per input position.', low=1),
+    train_step_factors=setting('1', 'Comma-separated multiples of the length, each >= 1: '
+                               'every training step runs ceil(F * length * '
+                               'steps_per_symbol) recurrent steps for an F drawn from '
+                               'these by (seed, step), one compiled graph each, so that '
+                               'the answer must hold past the length. 1: as the papers.'),
     eval_step_factor=setting(1.0, 'Recurrent steps when not training (validation, '
                              '--mode=eval, decode, trace), as a multiple of those of '
                              'training: ceil(this * length * steps_per_symbol). Above 1 '
@@ -35,6 +40,19 @@ OWN = model_registry.declare(
     merge_pull=setting(0.1, 'Merge the relaxed sets into one once the pull exceeds this, '
                        'or the curriculum reaches max_length.', low=0.0),
 )
+
+
+def step_factors(config) -> list[float]:
+  """--train_step_factors as numbers; ValueError in one line if one is not a number
+  of at least 1."""
+  try:
+    factors = [float(f) for f in config.train_step_factors.split(',')]
+  except ValueError:
+    factors = []
+  if not factors or min(factors) < 1:
+    raise ValueError(f'--train_step_factors={config.train_step_factors} is not valid; give '
+                     'comma-separated numbers of at least 1, e.g. 1,1.5,2')
+  return factors
 
 
 def cgru_parameters(config, vocab_size: int, kernel_area: int, sets: int) -> int:
@@ -64,5 +82,5 @@ model_registry.register('ngpu', model_registry.ModelKind(
     activation_floats=lambda config: config.height * config.maps * 12,
     parameters=lambda config, vocab_size: cgru_parameters(
         config, vocab_size, config.kernel_width * config.kernel_height, config.relax_sets),
-    training_floats=training_floats,
+    training_floats=training_floats, check=step_factors,
     draws_state=True))

@@ -51,8 +51,7 @@ class Trainer:
     self.rate = rate.build(config, self.state)
     self.saves = Checkpoints(self.workdir, self.model, self.state, self.optimizer,
                              self.metrics, self.average.trackables())
-    self.step_function = TrainingStep(config, self.model, self.optimizer, self.strategy)
-    self.train_step = self.step_function.compiled
+    self.train_step = TrainingStep(config, self.model, self.optimizer, self.strategy)
     self.validation = Validation(config, self.task, self.model, self.curriculum,
                                  self.state, self.saves, self.rate, self.write)
     self.recovery = Recovery(config, self.state, self.saves, self.rate, self.write)

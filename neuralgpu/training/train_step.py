@@ -3,6 +3,7 @@ bin) plus the model's auxiliary loss, its gradients clipped and noised, and the 
 skipped when they are not finite; data-parallel over replicas with a strategy."""
 import functools
 
+import numpy as np
 import tensorflow as tf
 
 from neuralgpu import lengths
@@ -10,8 +11,8 @@ from neuralgpu.training import distribute, optim
 
 
 class TrainingStep:
-  """`compiled(parts, seed, lr, noise_std)` -> metrics: one update of model's weights,
-  traced once for the whole run."""
+  """`step(parts, seed, lr, noise_std)` -> metrics: one update of model's weights, by a
+  function traced once for the whole run (once for each of --train_step_factors)."""
 
   def __init__(self, config, model, optimizer, strategy):
     self.config, self.model, self.optimizer, self.strategy = config, model, optimizer, strategy
@@ -21,36 +22,53 @@ class TrainingStep:
     parts = [(tf.TensorSpec([config.batch_size, n], tf.int32),) * 2
              for n in lengths.bins(config) or [None]]
     scalar = tf.TensorSpec([], tf.float32)
-    self.compiled = tf.function(
-        self._distributed if strategy else self._single, jit_compile=config.jit,
+    self.factors = [float(f) for f in config.train_step_factors.split(',')]
+    self.compiled = {factor: tf.function(
+        functools.partial(self._distributed if strategy else self._single,
+                          step_factor=factor), jit_compile=config.jit,
         input_signature=[parts, tf.TensorSpec([2], tf.int32), scalar, scalar])
+                     for factor in self.factors}
 
-  def _single(self, parts, seed, lr, noise_std):
-    grads, metrics = self._gradients(parts, seed)
+  def __call__(self, parts, seed, lr, noise_std):
+    return self.compiled[self.factor(seed)](parts, seed, lr, noise_std)
+
+  def factor(self, seed) -> float:
+    """The step factor of the step whose seed is [run seed, step]: drawn from both, so a
+    resumed run draws the same."""
+    if len(self.factors) == 1:
+      return self.factors[0]
+    return self.factors[np.random.default_rng(np.asarray(seed).tolist()).integers(
+        len(self.factors))]
+
+  def _single(self, parts, seed, lr, noise_std, step_factor):
+    grads, metrics = self._gradients(parts, seed, step_factor)
     return self._apply(grads, metrics, seed, lr, noise_std)
 
-  def _distributed(self, parts, seed, lr, noise_std):
+  def _distributed(self, parts, seed, lr, noise_std, step_factor):
     """Each replica's gradients of its slice of the batch; their mean applied on all."""
 
     def replica_gradients(parts):
       replica = tf.distribute.get_replica_context().replica_id_in_sync_group
       return self._gradients([tuple(map(distribute.replica_slice, part)) for part in parts],
-                             tf.random.experimental.stateless_fold_in(seed, replica))
+                             tf.random.experimental.stateless_fold_in(seed, replica),
+                             step_factor)
 
     grads, metrics = self.strategy.run(replica_gradients, args=(parts,))
     mean = functools.partial(self.strategy.reduce, tf.distribute.ReduceOp.MEAN, axis=None)
     return self._apply([mean(g) for g in grads], {k: mean(v) for k, v in metrics.items()},
                        seed, lr, noise_std)
 
-  def _gradients(self, parts, seed):
+  def _gradients(self, parts, seed, step_factor):
     """Gradients of the weighted loss of the parts plus the model's auxiliary loss, and
     the step's metrics (accuracies over every example of every part)."""
     model = self.model
+    more_steps = {} if step_factor == 1 else {'step_factor': step_factor}
     loss, extras, correct_symbols, correct_sequences = 0.0, {}, [], []
     with tf.GradientTape() as tape:
       for i, ((inputs, targets), weight) in enumerate(zip(parts, self.part_weights)):
         logits, part_extras = model(inputs, training=True, targets=targets,
-                                    seed=tf.random.experimental.stateless_fold_in(seed, i))
+                                    seed=tf.random.experimental.stateless_fold_in(seed, i),
+                                    **more_steps)
         loss += weight * model.loss(logits, targets)
         for name, value in part_extras.items():
           extras[name] = extras.get(name, 0.0) + weight * value
