@@ -21,8 +21,8 @@ STORED_COPIES = 16
 
 
 def training_floats(config, length: int) -> int:
-  return (STORED_COPIES * length * config.steps_per_symbol * length * config.maps
-          * config.layers)
+  return int(STORED_COPIES * length * config.steps_per_symbol * max(step_factors(config))
+             * length * config.maps * config.layers)
 
 
 model_registry.register('dngpu', model_registry.ModelKind(

@@ -67,8 +67,8 @@ STORED_COPIES = 12
 
 
 def training_floats(config, length: int) -> int:
-  return (STORED_COPIES * length * config.steps_per_symbol * length * config.height
-          * config.maps * config.layers)
+  return int(STORED_COPIES * length * config.steps_per_symbol * max(step_factors(config))
+             * length * config.height * config.maps * config.layers)
 
 
 model_registry.register('ngpu', model_registry.ModelKind(
