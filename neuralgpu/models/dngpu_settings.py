@@ -1,7 +1,8 @@
 """The DNGPU of Freivalds & Liepins (neuralgpu.models.dngpu) as the command line and the
 memory checks know it: its settings and estimates. Imports no TensorFlow."""
 from neuralgpu import model_registry
-from neuralgpu.models.ngpu_settings import CGRU, cgru_parameters, step_factors
+from neuralgpu.models.ngpu_settings import (CGRU, cgru_parameters, cgru_training_floats,
+                                            step_factors)
 from neuralgpu.settings import setting
 
 OWN = model_registry.declare(
@@ -14,15 +15,9 @@ OWN = model_registry.declare(
                               '(0 = no cost).', low=0.0),
 )
 
-# Floats of the state a training step keeps per position and recurrent step, for the
-# backward pass: measured 23-24 state copies per DCGRU (maps 48-96), peak resident
-# memory of a step, 2026-11-30.
+# State copies a training step keeps per position and step: measured 23-24 per DCGRU
+# (maps 48-96), peak resident memory of a step, 2026-11-30.
 STORED_COPIES = 16
-
-
-def training_floats(config, length: int) -> int:
-  return int(STORED_COPIES * length * config.steps_per_symbol * max(step_factors(config))
-             * length * config.maps * config.layers)
 
 
 model_registry.register('dngpu', model_registry.ModelKind(
@@ -35,5 +30,7 @@ model_registry.register('dngpu', model_registry.ModelKind(
     activation_floats=lambda config: config.maps * 12,
     parameters=lambda config, vocab_size: cgru_parameters(config, vocab_size,
                                                           config.kernel_width, 1),
-    training_floats=training_floats, check=step_factors,
+    training_floats=lambda config, length: cgru_training_floats(config, length,
+                                                                STORED_COPIES, 1),
+    check=step_factors,
     draws_state=True))

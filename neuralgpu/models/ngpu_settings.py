@@ -60,15 +60,16 @@ def cgru_parameters(config, vocab_size: int, kernel_area: int, sets: int) -> int
   return sets * config.layers * 3 * kernel_area * config.maps**2 + 2 * vocab_size * config.maps
 
 
-# Floats of the state a training step keeps per position and recurrent step, for the
-# backward pass: measured 14-19 state copies per CGRU (maps 24-48, lengths 41-81),
-# peak resident memory of a step, 2026-11-30.
+def cgru_training_floats(config, length: int, copies: int, rows: int) -> int:
+  """Floats of the state (rows x maps per position) a training step keeps for the
+  backward pass: `copies` of it per position, recurrent step and cell."""
+  steps = length * config.steps_per_symbol * max(step_factors(config))
+  return int(copies * steps * length * rows * config.maps * config.layers)
+
+
+# State copies a training step keeps per position and step: measured 14-19 per CGRU
+# (maps 24-48, lengths 41-81), peak resident memory of a step, 2026-11-30.
 STORED_COPIES = 12
-
-
-def training_floats(config, length: int) -> int:
-  return int(STORED_COPIES * length * config.steps_per_symbol * max(step_factors(config))
-             * length * config.height * config.maps * config.layers)
 
 
 model_registry.register('ngpu', model_registry.ModelKind(
@@ -82,5 +83,7 @@ model_registry.register('ngpu', model_registry.ModelKind(
     activation_floats=lambda config: config.height * config.maps * 12,
     parameters=lambda config, vocab_size: cgru_parameters(
         config, vocab_size, config.kernel_width * config.kernel_height, config.relax_sets),
-    training_floats=training_floats, check=step_factors,
+    training_floats=lambda config, length: cgru_training_floats(
+        config, length, STORED_COPIES, config.height),
+    check=step_factors,
     draws_state=True))
