@@ -153,7 +153,8 @@ class ArithmeticTask(Task):
     self.check_length(length)
     k = (length - 1) // 2
     suites = {}
-    for suite, pairs in structured_operands.arithmetic_suites(k, self.base).items():
+    for suite, pairs in structured_operands.arithmetic_suites(k, self.base,
+                                                              self.op).items():
       inputs = self.layout(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
       suites[suite] = (inputs, self.targets(inputs))
     return suites

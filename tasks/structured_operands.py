@@ -77,7 +77,9 @@ def structured_pair(rng, k: int, base: int) -> tuple[list, list]:
   return (a, b) if rng.random() < 0.5 else (b, a)
 
 
-def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
+def arithmetic_suites(k: int, base: int, op: str = '+') -> dict[str, list[tuple[list, list]]]:
+  """The suites of k-digit operands in `base` for the operation op ('+' or '*'):
+  multiplication has one more, powers (a shift)."""
   rng = np.random.default_rng([k, base])
   top = base - 1
   zeros = [0] * k
@@ -112,6 +114,15 @@ def arithmetic_suites(k: int, base: int) -> dict[str, list[tuple[list, list]]]:
       'zero_operand': ([(zeros, zeros), (zeros, maximal), (maximal, zeros)] +
                        [(a, zeros) for a in randoms] + [(zeros, a) for a in randoms]),
   }
+  if op == '*':
+    # base^i * x and x * base^i: the product is x shifted by i digits (1 * x at i = 0),
+    # at the lowest, second, middle and highest place. Drawn after the others, so
+    # that adding it left every other suite as it was.
+    suites['powers'] = []
+    for i in dict.fromkeys(i for i in (0, 1, k // 2, k - 1) if i < k):
+      power, x = [0] * k, drawn(rng, k, base)
+      power[i] = 1
+      suites['powers'] += [(power, x), (x, power)]
   # Small k or base 2 make some picks coincide (000...02 is 000...00 when k is 1); with
   # k = 1 no operand is short.
   return {name: list(dict.fromkeys((tuple(a), tuple(b)) for a, b in pairs))

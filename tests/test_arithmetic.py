@@ -52,8 +52,9 @@ def test_eval_suites_match_integer_arithmetic(name, length):
   task = tasks.get(name)
   suites = task.eval_suites(length)
   short = {'short_operands'} if length > 3 else set()  # 1-digit operands are not short
+  powers = {'powers'} if task.op == '*' else set()
   assert set(suites) == {'carry_chain', 'all_maximal', 'leading_zeros', 'zero_operand',
-                         'sparse', 'same_operand'} | short
+                         'sparse', 'same_operand'} | short | powers
   np.testing.assert_array_equal(task.eval_suites(length)['sparse'][0], suites['sparse'][0])
   for inputs, targets in suites.values():
     assert inputs.shape == targets.shape and inputs.shape[1] == length
@@ -74,6 +75,18 @@ def test_eval_suites_are_the_documented_operands(name):
   assert f'000000{op}000000' in texts['zero_operand']
   assert f'{top * 6}{op}000001' in texts['carry_chain']  # 2^6-1 + 1 and 1 + 2^6-1
   assert f'000001{op}{top * 6}' in texts['carry_chain']
+  if op == '*':  # 1 * x, x * 1 and base^5 * x
+    assert sum(f'000001{op}' in text or text.endswith(f'{op}000001')
+               for text in texts['powers']) == 2
+    assert any(text.startswith(f'1{"0" * 5}{op}') for text in texts['powers'])
+
+
+def test_adding_the_powers_suite_left_the_other_suites_as_they_were():
+  k = 20
+  for base in (2, 10):
+    added, multiplied = (structured_operands.arithmetic_suites(k, base, op)
+                         for op in ('+', '*'))
+    assert multiplied.pop('powers') and multiplied == added
 
 
 def operands(task, inputs):
