@@ -63,6 +63,10 @@ flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input 
 flags.DEFINE_bool('suites', True, '--mode=eval: test on the hard-input suites too; '
                   '--nosuites: on the random test examples only (the suites hold over 100 '
                   'inputs at each length).')
+flags.DEFINE_enum('checkpoint', 'best', ['best', 'latest'], '--mode=eval and decode: the '
+                  'weights to test: best (chosen by validation) or latest (the final weights '
+                  'of a finished run, as the DNGPU code tests its own; a stored run holds '
+                  'them when stored with --training_state).')
 flags.DEFINE_string('resume_from', None, 'Train on from the training state of this stored '
                     'run (python -m experiments.store --training_state) in a new --workdir '
                     '(default: workdirs/ and its name), with its settings.')
@@ -73,6 +77,7 @@ flags.DEFINE_string('stored_outputs', str(stored.STORED_OUTPUTS), 'Where reading
 MODE_FLAGS = {'input': ('is the question', ('decode', 'visualize')),
               'suite': ('picks the inputs', ('trace',)),
               'suites': ('chooses the test sets', ('eval',)),
+              'checkpoint': ('chooses the weights', ('eval', 'decode')),
               'resume_from': ('names the training state to go on from', ('train',)),
               'stored_outputs': ('places what reading a stored run writes',
                                  ('eval', 'visualize', 'trace'))}
@@ -124,10 +129,17 @@ def given_settings() -> dict:
 
 
 def trained_run(workdir: str, mode: str):
-  """(config, workdir) of a trained run; ValueError if there is none."""
+  """(config, workdir) of a trained run; ValueError if there is none, or if it has no
+  latest checkpoint that --checkpoint=latest asks for."""
   if not workdir:
     raise ValueError(f'{mode} needs --workdir=DIR of a trained run')
-  return workdirs.load_config(Path(workdir)), Path(workdir)
+  config = workdirs.load_config(Path(workdir))
+  latest = Path(workdir) / 'checkpoints' / 'checkpoint'
+  if FLAGS.checkpoint == 'latest' and not latest.is_file():
+    raise ValueError(f'--checkpoint=latest: {workdir} holds no latest checkpoint (a stored '
+                     'run holds it only when stored with --training_state); give '
+                     '--checkpoint=best')
+  return config, Path(workdir)
 
 
 def with_eval_flags(config: Config) -> Config:
@@ -271,12 +283,12 @@ def main():
 
   # A checkpoint that cannot be used is found before anything is written.
   if FLAGS.mode == 'decode':
-    actions.decode(config, workdir, text, question)
+    actions.decode(config, workdir, text, question, FLAGS.checkpoint)
   elif FLAGS.mode == 'visualize':
     actions.draw_state(config, workdir, text, question)
   elif FLAGS.mode == 'eval':
     actions.evaluate_runs(runs, eval_lengths, examples, Path(FLAGS.comparison_dir),
-                           suites=FLAGS.suites)
+                           suites=FLAGS.suites, checkpoint=FLAGS.checkpoint)
   elif FLAGS.mode == 'trace':
     actions.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:

@@ -255,6 +255,8 @@ CLI_CASES = [
          ['--eval_lengths', '4x']),
     case(('run.py', '--mode=trace', '--workdir={run}', '--suite=nosuch'),
          ['--suite=nosuch', 'badd', 'carry_chain, all_maximal']),
+    case(('run.py', '--mode=trace', '--workdir={run}', '--checkpoint=latest'),
+         ['--checkpoint', '--mode=eval and decode', '--mode=trace']),
     case((*EVAL, '--workdir={run}', '--suite=sparse'), ['--suite', '--mode=trace',
                                                        '--mode=eval']),
     case((*EVAL, '--workdir={run}', '--input=1+1'), ['--input', '--mode=decode and visualize',

@@ -177,6 +177,27 @@ def test_run_py_refuses_a_damaged_store_in_one_line(trained, tmp_path):
 
 
 @pytest.mark.slow
+def test_the_latest_checkpoint_is_tested_where_a_store_holds_it(trained, tmp_path):
+  _, root = trained
+
+  def evaluate(stored_run):
+    return subprocess.run([sys.executable, str(ROOT / 'run.py'), '--mode=eval',
+                           f'--workdir={root / stored_run}', '--checkpoint=latest',
+                           '--eval_lengths=9', '--eval_examples=4', '--nosuites'],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+
+  refused = evaluate('published')  # its best weights alone
+  assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+  assert '--checkpoint=latest' in refused.stderr and '--training_state' in refused.stderr
+  tested = evaluate('parked')  # its whole training state, the latest at step 5
+  assert tested.returncode == 0, tested.stderr
+  assert 'latest checkpoint (step 5)' in tested.stdout
+  written = (tmp_path / 'workdirs' / 'stored' / 'parked' /
+             'eval_lengths=9_examples=4_suites=false_checkpoint=latest' / 'results.json')
+  assert json.loads(written.read_text())['checkpoint'] == 'latest'
+
+
+@pytest.mark.slow
 def test_resume_from_trains_on_in_a_new_workdir_and_refuses_what_it_cannot(trained,
                                                                           tmp_path):
   _, root = trained

@@ -61,29 +61,31 @@ def accuracy_by_length(config, workdir: Path, at_lengths, count: int) -> dict:
 
 
 def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
-                  suites: bool = True) -> list[dict]:
-  """Evaluates each (workdir, config) run's best checkpoint on the same test sets (and
-  the task's hard suites, unless suites is False); writes its eval_dir for each and, for
-  several runs, a joint table and plot in comparison_dir. Returns the results."""
+                  suites: bool = True, checkpoint: str = 'best') -> list[dict]:
+  """Evaluates each (workdir, config) run's best checkpoint (checkpoint='latest': its
+  latest) on the same test sets (and the task's hard suites, unless suites is False);
+  writes its eval_dir for each and, for several runs, a joint table and plot in
+  comparison_dir. Returns the results."""
   results = []
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
-  best = [checkpoints.best_model(config, workdir) for workdir, config in runs]
+  best = [checkpoints.best_model(config, workdir, checkpoint) for workdir, config in runs]
   names = run_names([workdir for workdir, _ in runs])
   for (workdir, config), (model, step), name in zip(runs, best, names):
     start = time.time()
     task = config.get_task()
-    print(f'{workdir}: {task.name}, best checkpoint (step {step}), {count} held-out test '
-          f'examples per length' + (' and the hard suites' if suites else ''), flush=True)
+    print(f'{workdir}: {task.name}, {checkpoint} checkpoint (step {step}), {count} held-out '
+          f'test examples per length' + (' and the hard suites' if suites else ''), flush=True)
     rows = evaluate.evaluate_lengths(predictor(model), task, config, lengths, count,
                                      progress=True, suites=suites)
     result = {'name': name, 'workdir': str(Path(workdir).resolve()),
-              'task': task.name, 'checkpoint_step': step, 'seed': config.seed,
+              'task': task.name, 'checkpoint': checkpoint, 'checkpoint_step': step,
+              'seed': config.seed,
               'test_seed': 0, 'config': dataclasses.asdict(config), 'lengths': rows,
               'seconds': round(time.time() - start, 1),
               'peak_memory_mib': round(
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     directory = eval_cache.eval_dir(workdir, lengths, count, suites,
-                                    config.eval_step_factor)
+                                    config.eval_step_factor, checkpoint)
     with faults.writing(directory):
       report.write([result], directory)
     print(f'\n{tables.results([result])}\n')
@@ -97,7 +99,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {directory}', flush=True)
     check_reproduced(result, Path(workdir) / eval_cache.eval_name(
-        workdir, lengths, count, suites, config.eval_step_factor))
+        workdir, lengths, count, suites, config.eval_step_factor, checkpoint))
     results.append(result)
   if len(results) > 1:
     with faults.writing(comparison_dir):
@@ -123,12 +125,14 @@ def run_names(workdirs: list) -> list[str]:
   return [n if names.count(n) == 1 else str(w) for n, w in zip(names, workdirs)]
 
 
-def decode(config, workdir: Path, text: str, question: np.ndarray) -> None:
-  """Prints the model's answer to `text` (encoded as `question`) beside the true one;
-  right only if every position is (the text of an answer hides, e.g., padding predicted
-  where a zero-filled answer has a zero)."""
+def decode(config, workdir: Path, text: str, question: np.ndarray,
+           checkpoint: str = 'best') -> None:
+  """Prints the answer of the model of the best (or latest) checkpoint to `text`
+  (encoded as `question`) beside the true one; right only if every position is (the
+  text of an answer hides, e.g., padding predicted where a zero-filled answer has a
+  zero)."""
   task = config.get_task()
-  model, _ = checkpoints.best_model(config, workdir)
+  model, _ = checkpoints.best_model(config, workdir, checkpoint)
   predicted = np.asarray(predictor(model)(question[None]))[0]
   target = task.targets(question[None])[0]
   right = np.array_equal(predicted, target)

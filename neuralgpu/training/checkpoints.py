@@ -8,26 +8,32 @@ from neuralgpu import faults, model_registry
 from neuralgpu.training.train_state import TrainState
 
 
-def best_path(workdir: Path):
-  """The path of the run's best checkpoint in WORKDIR/best, or None if it has none."""
-  saved = tf.train.get_checkpoint_state(str(Path(workdir) / 'best'))
+# Which checkpoint a command reads (--checkpoint): its directory in the workdir.
+DIRECTORIES = {'best': 'best', 'latest': 'checkpoints'}
+
+
+def best_path(workdir: Path, which: str = 'best'):
+  """The path of the run's best checkpoint in WORKDIR/best (which='latest': of its
+  latest in WORKDIR/checkpoints), or None if it has none."""
+  saved = tf.train.get_checkpoint_state(str(Path(workdir) / DIRECTORIES[which]))
   return saved.model_checkpoint_path if saved else None
 
 
-def best_model(config, workdir: Path):
-  """The model of the best checkpoint in workdir, and its step; UnusableCheckpoint if
-  that cannot be read or is of another model. A run training in workdir may replace its
-  best checkpoint while it is read: then the new one is read."""
+def best_model(config, workdir: Path, which: str = 'best'):
+  """The model of the best checkpoint in workdir (which='latest': of the latest, the
+  final weights of a finished run), and its step; UnusableCheckpoint if that cannot be
+  read or is of another model. A run training in workdir may replace the checkpoint
+  while it is read: then the new one is read."""
   model = model_registry.build(config, len(config.get_task().vocab))
   state = TrainState(config, config.min_length, len(model.extras))
   while True:
-    path = best_path(workdir)
+    path = best_path(workdir, which)
     try:
       faults.restore(tf.train.Checkpoint(model=model, state=state), model,
                      [path] if path else [], workdir)
       return model, int(state.step)
     except faults.UnusableCheckpoint:
-      if best_path(workdir) == path:
+      if best_path(workdir, which) == path:
         raise
 
 
