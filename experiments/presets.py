@@ -147,7 +147,9 @@ def bmul_dngpu_full_schedule() -> dict:
   python run.py --experiment=bmul_dngpu_full_schedule
   bmul_dngpu trained as DNGPU_trainer.py trains: 20,000 steps whatever validation says
   (its rate decaying x0.7 on a training plateau down to a 60th), so that its final
-  weights (the latest checkpoint) can be tested as the reference tests its own. At
+  weights can be tested as the reference tests its own (per symbol, padding counted):
+  python run.py --mode=eval --workdir=DIR --checkpoint=latest --eval_lengths=7,9,13,17,
+  23,31,41,55,73,97,129,173,231,309,413,551,735,981,1309,1745,2327,3103,4001. At
   bmul_dngpu's 1.04 s a step on 2 cores, about 6 hours: carry it across machines
   (docs/stored_runs.md).
   """
