@@ -15,7 +15,7 @@ from support import ROOT
 pytestmark = pytest.mark.slow
 
 # A process that holds the lock of a directory until it is killed.
-HOLDER = ('import sys, time\nfrom neuralgpu import lock\nlock.hold(sys.argv[1])\n'
+HOLDER = ('import sys, time\nfrom neuralgpu.runs import lock\nlock.hold(sys.argv[1])\n'
           'print("held", flush=True)\ntime.sleep(600)')
 WRITERS = {
     'run.py': (['run.py', '--experiment=smoke', '--max_steps=2', '--workdir={dir}'],

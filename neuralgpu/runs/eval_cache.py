@@ -60,7 +60,7 @@ def saved(workdir: Path, at_lengths, count: int, suites: bool,
       if path.is_file():
         result = json.loads(path.read_text())
         if (result.get('checkpoint_step') == step and
-            result['config'].get('eval_step_factor', 1.0) == step_factor and
+            result.get('config', {}).get('eval_step_factor', 1.0) == step_factor and
             [(row['length'], row['examples']) for row in result['lengths']] ==
             [(length, count) for length in at_lengths]):
           return result
