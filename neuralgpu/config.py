@@ -212,7 +212,7 @@ class Config:
     try:
       task = tasks.get(self.task)
     except ValueError as error:
-      raise ValueError(f'--task: {error}') from None
+      raise ValueError(f'--task: {error}, or one that --imports registers') from None
     if not task.lengths(self.min_length, self.max_length):
       raise ValueError(f'--min_length={self.min_length} to --max_length={self.max_length} '
                        f'holds no length {self.task} can take ({task.describe_lengths()})')

@@ -9,6 +9,7 @@ from tasks.base import PAD, Task
 from tasks.registry import get, names, on_register, register
 from tasks.sequences import SequenceTask
 from tasks.splits import SPLITS, split_rng
+from tasks.two_operand import TwoOperandTask
 
-__all__ = ['ArithmeticTask', 'PAD', 'SPLITS', 'SequenceTask', 'Task', 'get', 'names',
-           'on_register', 'register', 'split_rng']
+__all__ = ['ArithmeticTask', 'PAD', 'SPLITS', 'SequenceTask', 'Task', 'TwoOperandTask', 'get',
+           'names', 'on_register', 'register', 'split_rng']

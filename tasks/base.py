@@ -71,7 +71,8 @@ class Task(abc.ABC):
 
   def with_target_form(self, form: str) -> 'Task':
     """This task with targets in `form`: 'padded' (the answer, then padding) for every
-    task; the arithmetic tasks also have 'zero_filled'."""
+    task; the two-operand tasks (arithmetic, tasks.TwoOperandTask) also have
+    'zero_filled'."""
     if form != 'padded':
       raise ValueError(f'{self.name} has padded targets only; target form {form!r} is '
                        'an option of the arithmetic tasks')
@@ -80,7 +81,7 @@ class Task(abc.ABC):
   def with_hard_sampler(self, sampler: str) -> 'Task':
     """This task drawing its hard inputs (--hard_fraction) by `sampler`:
     'carry_chains' (its own hard cases, or uniform inputs) for every task; the
-    arithmetic tasks also have 'structured'."""
+    two-operand tasks (arithmetic, tasks.TwoOperandTask) also have 'structured'."""
     if sampler != 'carry_chains':
       raise ValueError(f'{self.name} has its own hard inputs only; hard sampler '
                        f'{sampler!r} is an option of the arithmetic tasks')

@@ -14,8 +14,9 @@ import copy
 
 import numpy as np
 
-from tasks.arithmetic import DIGITS, ArithmeticTask
+from tasks.arithmetic import ArithmeticTask
 from tasks.base import PAD_SYMBOL, Task
+from tasks.two_operand import DIGITS
 
 
 class MixedBases(Task):

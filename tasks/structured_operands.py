@@ -78,8 +78,8 @@ def structured_pair(rng, k: int, base: int) -> tuple[list, list]:
 
 
 def arithmetic_suites(k: int, base: int, op: str = '+') -> dict[str, list[tuple[list, list]]]:
-  """The suites of k-digit operands in `base` for the operation op ('+' or '*'):
-  multiplication has one more, powers (a shift)."""
+  """The suites of k-digit operands in `base` for the operator op: multiplication ('*')
+  has one more, powers (a shift); every other operator the suites of addition ('+')."""
   rng = np.random.default_rng([k, base])
   top = base - 1
   zeros = [0] * k

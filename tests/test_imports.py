@@ -68,14 +68,30 @@ def test_a_users_task_and_preset_reach_run_py_its_modes_and_the_sweep(tmp_path):
 
 def test_modules_that_cannot_be_imported_are_refused_in_one_line(tmp_path):
   (tmp_path / 'broken.py').write_text('raise RuntimeError("half-written")\n')
-  for spec, words in (('no_such_module', ['no_such_module', 'No module named']),
-                      ('broken.py', ['broken.py', 'RuntimeError: half-written']),
-                      ('missing.py', ['missing.py', 'no file'])):
+  # An error inside the user's code, raised by ours: reported as the module's, with its line.
+  (tmp_path / 'bad_task.py').write_text(
+      'import operator, tasks\n'
+      'tasks.register(tasks.TwoOperandTask("bsub", 2, "-", operator.sub))\n')
+  found = ['give module names', 'or .py files, comma-separated']
+  for spec, words in (('no_such_module', ['no_such_module', 'No module named', *found]),
+                      ('broken.py', ['broken.py line 1 raised RuntimeError: half-written']),
+                      ('bad_task.py', ['bad_task.py line 2 raised ValueError: bsub: 0-1 gives '
+                                       '-1', 'larger_first']),
+                      ('missing.py', ['missing.py', 'no file', *found])):
     result = command(ROOT / 'run.py', f'--imports={spec}', '--experiment=smoke',
                      f'--workdir={tmp_path / "w"}', cwd=tmp_path)
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
     assert all(word in lines[0] for word in ['--imports', *words]), lines[0]
+  assert not (tmp_path / 'w').exists()
+
+
+def test_an_unknown_task_names_the_valid_ones_and_imports(tmp_path):
+  result = command(ROOT / 'run.py', '--task=bxor', '--experiment=smoke',
+                   f'--workdir={tmp_path / "w"}', cwd=tmp_path)
+  lines = result.stderr.strip().splitlines()
+  assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
+  assert all(word in lines[0] for word in ["unknown task 'bxor'", 'badd, bmul', '--imports'])
   assert not (tmp_path / 'w').exists()
 
 
@@ -105,8 +121,8 @@ model_registry.register('per_position', model_registry.ModelKind(
 def test_a_users_model_is_trained_evaluated_and_decoded_through_imports(tmp_path):
   (tmp_path / 'my_model.py').write_text(USER_MODEL)
   workdir = tmp_path / 'run'
-  trained = command(ROOT / 'run.py', '--imports=my_model.py', '--model=per_position',
-                    '--task=copy', '--max_length=9', '--max_steps=60', '--lr=0.1',
+  trained = command(ROOT / 'run.py', '--imports=my_model.py', '--experiment=badd',
+                    '--model=per_position', '--task=copy', '--max_length=9', '--max_steps=60', '--lr=0.1',
                     '--eval_every=30', '--eval_lengths=9,21', '--eval_examples=16',
                     f'--workdir={workdir}', cwd=tmp_path)
   assert trained.returncode == 0, trained.stderr[-2000:]
@@ -121,8 +137,8 @@ def test_a_users_model_is_trained_evaluated_and_decoded_through_imports(tmp_path
 
 def test_a_users_model_cannot_declare_a_new_setting(tmp_path):
   (tmp_path / 'wide.py').write_text(USER_MODEL.replace("summary=", "settings=('width',), summary="))
-  result = command(ROOT / 'run.py', '--imports=wide.py', '--model=per_position',
-                   f'--workdir={tmp_path / "w"}', cwd=tmp_path)
+  result = command(ROOT / 'run.py', '--imports=wide.py', '--experiment=badd',
+                   '--model=per_position', f'--workdir={tmp_path / "w"}', cwd=tmp_path)
   lines = result.stderr.strip().splitlines()
   assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
   assert '--width' in lines[0] and '--maps' in lines[0], lines[0]
