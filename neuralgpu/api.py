@@ -12,35 +12,64 @@ notation, evaluate it at given lengths, and export it as a SavedModel.
 
 A run trained here writes the workdir run.py writes (config.json, checkpoints, eval/),
 so every command of run.py, the sweep and the plots read it.
+
+What it prints, for a notebook: `train` a few lines when done (the steps and the
+evaluation's table; verbose=True: run.py's whole log as it trains), `evaluate` a line
+of progress with its ETA every 10 s (progress=False: none), the rest nothing.
+Importing it holds back TensorFlow's start-up notices, as run.py does.
 """
-import json
-import tempfile
+import time
 from pathlib import Path
 
-import numpy as np
-import tensorflow as tf
+from neuralgpu import cli
 
+cli.import_tensorflow_quietly()  # before anything below imports TensorFlow
+# pylint: disable=wrong-import-position
+import numpy as np
+
+from neuralgpu import lengths as run_lengths
 from neuralgpu.config import Config
-from neuralgpu.evaluation import evaluate
+from neuralgpu.evaluation import evaluate, tables
+from neuralgpu.export import saved_model
+from neuralgpu.export.text_layout import NoTextLayout
 from neuralgpu.models.base import predictor
-from neuralgpu.runs import actions, memory
+from neuralgpu.runs import actions, eval_cache, held_output, memory
 from neuralgpu.runs import workdir as workdirs
 from neuralgpu.training import checkpoints
 from tasks.base import PAD
+# pylint: enable=wrong-import-position
 
 
-EXPORT_NOTE = 'neuralgpu_task.json'  # in the SavedModel's assets: how to encode inputs
-
-
-def train(config: Config, workdir, first_stage: Config = None) -> 'TrainedRun':
+def train(config: Config, workdir, first_stage: Config = None,
+          verbose: bool = False) -> 'TrainedRun':
   """Trains (or resumes) `config` in `workdir` as `python run.py` does, evaluates its
   best checkpoint into WORKDIR/eval, and returns the trained run. ValueError before any
   work if the settings, the workdir or the memory they need are not usable. A config
-  with --start_from_preset trains `first_stage` first (presets.first_stage(config))."""
+  with --start_from_preset trains `first_stage` first (presets.first_stage(config)).
+
+  verbose=False (the default) prints a few lines when done: the step reached and the
+  evaluation's table (its wrong answers are in WORKDIR/eval/results.json); should
+  training fail or be interrupted, the last lines of its log. verbose=True prints what
+  run.py prints, as it trains: a line per --log_every steps, each validation, the
+  evaluation's progress, table and wrong answers."""
   workdir = Path(workdir)
   workdirs.claim(workdir, config.validate())
-  actions.train_and_report(actions.start_training(config, workdir, first_stage))
-  return load(workdir)
+  start = time.time()
+  if verbose:
+    actions.train_and_report(actions.start_training(config, workdir, first_stage))
+    return load(workdir)
+  with held_output.held_back():
+    trainer = actions.start_training(config, workdir, first_stage)
+    actions.train_and_report(trainer)
+  run = load(workdir)
+  print(f'{workdir}: trained to step {int(trainer.state.step)} and evaluated in '
+        f'{time.time() - start:.0f} s; best checkpoint: step {run.step}', flush=True)
+  result = eval_cache.saved(workdir, run_lengths.to_report(config), config.eval_examples,
+                            suites=True, step_factor=config.eval_step_factor)
+  if result:  # the chief of a distributed run evaluates; a worker has no result
+    print(f'{tables.results([result])}\n(wrong answers: in {workdir}/eval/results.json; '
+          'verbose=True prints them)', flush=True)
+  return run
 
 
 def load(workdir) -> 'TrainedRun':
@@ -86,41 +115,51 @@ class TrainedRun:
           answers[i] = self.task.decode(ids)
     return answers[0] if single else answers
 
-  def evaluate(self, lengths, examples: int = 128, suites: bool = True) -> list[dict]:
+  def evaluate(self, lengths, examples: int = 128, suites: bool = True,
+               progress: bool = True) -> list[dict]:
     """Accuracy at each length on the held-out test examples (the same for every model)
-    and, with `suites`, on the task's hard-input suites: the rows --mode=eval writes."""
+    and, with `suites`, on the task's hard-input suites: the rows --mode=eval writes.
+    With `progress`, a line every 10 s with the share done and the ETA, as --mode=eval
+    prints (at 401 an evaluation takes minutes)."""
     lengths = [int(n) for n in lengths]
     for length in lengths:
       self.task.check_length(length)
     memory.evaluation_fits(self.config, lengths)
     return evaluate.evaluate_lengths(self.predict, self.task, self.config, lengths,
-                                     int(examples), suites=suites)
+                                     int(examples), progress=progress, suites=suites)
 
-  def export(self, path) -> Path:
+  def export(self, path, longest_question: int = None, text: bool = True) -> Path:
     """Saves the model as a SavedModel in `path`: `tf.saved_model.load(path)` serves it
-    without this package. Its serving signature maps int32 `inputs` [batch, length] to
-    the predicted ids `predictions`; the ids are positions in the task's vocabulary,
-    which the SavedModel holds as `vocabulary` and, with how questions are written as
-    ids, in assets/neuralgpu_task.json."""
+    without this package, by two signatures (neuralgpu/export/saved_model.py):
+    'answer_text' takes string `questions` as the task writes them ('1011+110') and
+    gives string `answers` and `errors` (a question the task cannot take, or longer
+    than `longest_question` ids, default the run's far length, gets answer '' and a
+    one-line error); 'serving_default' maps int32 `inputs` [batch, length] to the
+    predicted ids `predictions`. Which id is which symbol, and the layout of a question
+    as ids (numbers least significant digit first), are in assets/neuralgpu_task.json.
+    text=False: serving_default alone, for a task whose text the SavedModel cannot read
+    (ValueError says so)."""
     path = Path(path)
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
       raise ValueError(f'{path} exists and is not an empty directory; give a new one')
-    module = tf.Module()
-    module.model = self.model
-    module.vocabulary = tf.Variable(list(self.task.vocab), trainable=False, name='vocabulary')
-    module.predict = tf.function(
-        lambda inputs: {'predictions': self.model.predict(inputs)},
-        input_signature=[tf.TensorSpec([None, None], tf.int32, name='inputs')])
-    with tempfile.TemporaryDirectory() as held:
-      note = Path(held) / EXPORT_NOTE  # copied into the SavedModel's assets/
-      note.write_text(json.dumps(self.describe(), indent=2) + '\n')
-      module.note = tf.saved_model.Asset(str(note))
-      tf.saved_model.save(module, str(path), signatures={'serving_default': module.predict})
-    return path
+    longest = (run_lengths.far(self.config) if longest_question is None
+               else longest_question)
+    if (not isinstance(longest, int) or isinstance(longest, bool)
+        or longest < self.task.min_length):
+      raise ValueError(f'longest_question={longest_question!r} is not valid; give the '
+                       f'length in ids of the longest question to answer, an integer >= '
+                       f'{self.task.min_length} ({self.task.name} takes lengths '
+                       f'{self.task.describe_lengths()})')
+    memory.evaluation_fits(self.config, [self.task.longest_length(longest)])
+    try:
+      return saved_model.export(self.model, self.task, path, longest, self.describe(), text)
+    except NoTextLayout as error:
+      raise ValueError(f'{error}: the text signature cannot answer it; export(path, '
+                       'text=False) exports the ids signature alone') from None
 
   def describe(self) -> dict:
-    """What a user of the exported model needs to write questions as ids: the
-    vocabulary and a question with its ids and the ids of its right answer."""
+    """What a user of the exported model needs besides the layout (saved_model.py adds
+    it): the run's task and step, and a question with its ids and its right answer's."""
     length = self.config.max_length
     inputs, targets = self.task.sample(np.random.default_rng(0), 1, length)
     return {'task': self.task.name, 'vocabulary': list(self.task.vocab),

@@ -1,0 +1,1 @@
+"""Exporting a trained model as a SavedModel that answers ids and text."""
