@@ -1,6 +1,7 @@
 """Neural GPU experiments from the command line.
 
-    python run.py                                      # train binary addition, report
+    python run.py                                      # the README's recipe: binary
+                                                       # addition in two stages, report
     python run.py --experiment=bmul --workdir=DIR      # a named preset; flags override
     python run.py --mode=decode --workdir=DIR --input='1011+110'
     python run.py --mode=eval --workdir=DIR[,DIR2,...] --eval_lengths=41,401,4001
@@ -24,7 +25,7 @@ import numpy as np
 from absl import flags
 
 import tasks
-from experiments import presets
+from experiments import presets, start_line
 from neuralgpu import cli, imports, lengths, model_registry
 from neuralgpu.config import Config
 from neuralgpu.evaluation import evaluate
@@ -50,11 +51,11 @@ flags.DEFINE_enum('mode', 'train', ['train', 'eval', 'decode', 'visualize', 'tra
                   'examples (or the inputs of --suite) at each --eval_lengths, one step at '
                   'a time (any length), into WORKDIR/trace. examples: print a few '
                   'examples of --task at --max_length.')
-flags.DEFINE_string('experiment', 'badd', 'Preset to start from (flags override it); '
-                    '--experiment=list prints the presets with one line each.')
+flags.DEFINE_string('experiment', presets.DEFAULT, 'Preset to start from (flags override '
+                    'it); --experiment=list prints the presets with one line each.')
 flags.DEFINE_string('workdir', None, 'Run directory (default: workdirs/EXPERIMENT, then '
                     '_SETTING=VALUE for each setting given that changes the preset, e.g. '
-                    'workdirs/badd_seed=1 for --seed=1).')
+                    f'workdirs/{presets.DEFAULT}_seed=1 for --seed=1).')
 flags.DEFINE_string('input', None, "--mode=decode and visualize: the question, e.g. "
                     "'1011+110'.")
 flags.DEFINE_string('suite', None, '--mode=trace: the inputs of this hard-input suite of '
@@ -108,7 +109,7 @@ def prepare_help(argv: list[str]) -> None:
   given = dict(re.findall(r'^--(experiment|imports)=(.*)$', '\n'.join(argv[1:]), re.M))
   try:
     imports.load(given.get('imports', ''))
-    for name, value in presets.get(given.get('experiment', 'badd')).items():
+    for name, value in presets.get(given.get('experiment', presets.DEFAULT)).items():
       FLAGS.set_default(name, value)
   except ValueError:
     pass
@@ -120,6 +121,28 @@ def prepare_help(argv: list[str]) -> None:
 
 def fail(message: str) -> None:
   cli.fail('run.py', message)
+
+
+def named_flags() -> dict:
+  """What each flag that names a file, directory, preset, task or model takes: given
+  empty, it is refused (cli.refuse_empty). --input= has its own refusal, with an
+  example of the task's questions."""
+  optional = ', or leave the flag out'
+  return {
+      'experiment': f'a preset: {", ".join(sorted(presets.PRESETS))} (--experiment=list '
+                    'describes them)',
+      'workdir': 'a run directory (comma-separated ones for --mode=eval); left out, '
+                 'training goes into workdirs/ under the preset\'s name',
+      'task': f'a task: {", ".join(tasks.names())}',
+      'model': f'a model: {", ".join(model_registry.names())}',
+      'imports': 'comma-separated Python modules or .py files' + optional,
+      'start_from': 'the workdir of a trained run' + optional,
+      'start_from_preset': 'a preset to train first (--experiment=list)' + optional,
+      'resume_from': 'a stored run\'s directory (python -m experiments.store)',
+      'stored_outputs': 'a directory',
+      'comparison_dir': 'a directory',
+      'suite': 'a hard-input suite of the task, e.g. carry_chain',
+  }
 
 
 def given_settings() -> dict:
@@ -205,11 +228,33 @@ def resumed_run():
     raise ValueError(f'--workdir={workdir} is not empty and holds no run; give a new '
                      '--workdir to resume the stored run in')
   workdirs.claim(workdir, config)
+  if not resumed_before:
+    stored.resume_into(source, workdir)
+  print(start_line.start_line(str(source), config, workdir, stored=True), flush=True)
   if resumed_before:
     print(f'{workdir} holds the run already: going on from its own checkpoints', flush=True)
-  else:
-    stored.resume_into(source, workdir)
   return config, workdir
+
+
+# What --mode=examples shows depends on: the rest of a preset (e.g. the default's bins,
+# which end at its own --max_length) would refuse a --max_length given to look at.
+EXAMPLE_SETTINGS = ('imports', 'task', 'max_length', 'seed', 'target_form', 'hard_sampler')
+# Taken from the preset only with its task: another task may not have them.
+FORM_OF_TASK = ('target_form', 'hard_sampler')
+
+
+def examples_config() -> Config:
+  """--mode=examples: the task of --experiment's preset (with its form of targets and
+  hard sampler) or of --task, at --max_length; every setting given is checked alone."""
+  given = given_settings()
+  if given.get('imports'):
+    imports.load(given['imports'])
+  preset = presets.get(FLAGS.experiment)
+  if 'task' in given:
+    preset = {k: v for k, v in preset.items() if k not in FORM_OF_TASK}
+  values = {**dataclasses.asdict(Config()), **preset, **given}
+  Config(**values).validate_values()
+  return Config(**{name: values[name] for name in EXAMPLE_SETTINGS}).validate()
 
 
 def show_examples(config: Config, count: int = 5) -> None:
@@ -264,17 +309,19 @@ def main():
     elif FLAGS.resume_from:
       config, workdir = resumed_run()
       first_stage = None  # read from the stored first stage's config.json, if it trains
+    elif FLAGS.mode == 'examples':
+      show_examples(examples_config())
+      return
     else:
       config = presets.config(FLAGS.experiment, given_settings())
-      if FLAGS.mode == 'examples':
-        show_examples(config)
-        return
       distribute.check(config, distribute.visible_gpus())
       workdir = distribute.worker_workdir(Path(
           FLAGS.workdir or presets.default_workdir(FLAGS.experiment, given_settings())),
           config)
       workdirs.claim(workdir, config)
       first_stage = presets.first_stage(config) if config.start_from_preset else None
+      print(start_line.start_line(FLAGS.experiment, config, workdir, first_stage),
+            flush=True)
     stored.STORED_OUTPUTS = Path(FLAGS.stored_outputs)
   except ValueError as error:
     fail(str(error))
@@ -300,4 +347,4 @@ def main():
 
 
 if __name__ == '__main__':
-  cli.run('run.py', main, before=prepare_help)
+  cli.run('run.py', main, before=prepare_help, named=named_flags)

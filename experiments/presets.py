@@ -13,6 +13,8 @@ from neuralgpu import imports, model_registry
 from neuralgpu.config import RUN_CONTROL, Config, flag_text
 
 PRESETS: dict[str, Callable[[], dict]] = {}
+# What `python run.py` trains with no --experiment: the recipe of the README's results.
+DEFAULT = 'badd_dngpu_two_stage'
 # The data of a task's presets: the baselines learn from the same data under the same
 # curriculum as the Neural GPU; only the model differs.
 DATA = {'badd': dict(task='badd', hard_fraction=0.5), 'bmul': dict(task='bmul')}
@@ -25,9 +27,9 @@ def preset(function: Callable[[], dict]) -> Callable[[], dict]:
 
 @preset
 def badd() -> dict:
-  """Binary addition, the Neural GPU of Kaiser & Sutskever (the default experiment).
+  """Binary addition, the Neural GPU of Kaiser & Sutskever.
 
-  python run.py
+  python run.py --experiment=badd
   The paper's model (24 maps, 2 CGRUs per step, gate cutoff 1.2, dropout, curriculum up
   to length 41) with half of every batch built around a long carry chain. Over 5 seeds,
   2 were solved (every test sequence right at 41, at least 99% at 401) within 5,000
@@ -70,7 +72,7 @@ def badd_dngpu() -> dict:
   48 maps, dropout 0.5 (keep 0.5), uniform operands, padded targets; the rest as in
   DNGPU_trainer.py (see bmul_dngpu). A step took 1.03 s on 2 cores shared with two
   other runs (an upper bound). Capped at 5,000 steps, 1 of 3 seeds was solved (exact at
-  41 and 401; seed 0, at step 4,000 after 5,851 s of shared training); docs/results.md.
+  41 and 401; seed 0, at step 4,000 after 5,851 s of shared training); docs/notes.md.
   """
   return dict(DNGPU, task='badd', maps=48, dropout=0.5, lr=dngpu_lr(48))
 
@@ -84,7 +86,7 @@ def badd_dngpu_structured() -> dict:
   uniform operands and strips the sum's leading zeros): the sum written with zero digits
   up to the input's length, as DNGPU writes products, and half of every bin's examples
   from the structured sampler (the kinds of the hard suites), judged by validation too.
-  2 of 3 seeds solved, in 2,297 and 3,860 s on one thread each; notes in docs/results.md.
+  2 of 3 seeds solved, in 2,297 and 3,860 s on one thread each; notes in docs/notes.md.
   """
   return dict(badd_dngpu(), target_form='zero_filled', hard_fraction=0.5,
               hard_sampler='structured')
@@ -99,7 +101,7 @@ def badd_dngpu_long() -> dict:
   so validated at 81 and 163 and solved at 801. A step costs about 2.4 times one of
   badd_dngpu_structured (3 s on one thread beside another run). Trained from the start it learned nothing at 81 by step 2,800
   (2 seeds); trained on from a solved badd_dngpu_structured model it is the second stage
-  of badd_dngpu_two_stage. Notes of its runs in docs/results.md.
+  of badd_dngpu_two_stage. Notes of its runs in docs/notes.md.
   """
   return dict(badd_dngpu_structured(), bins='8,12,16,20,25,28,31,36,41,61,81',
               max_length=81)
@@ -109,7 +111,7 @@ def badd_dngpu_long() -> dict:
 def badd_dngpu_two_stage() -> dict:
   """Binary addition: badd_dngpu_structured, then badd_dngpu_long from its best: not DNGPU's.
 
-  python run.py --experiment=badd_dngpu_two_stage
+  python run.py   (the default experiment; or --experiment=badd_dngpu_two_stage)
   The first stage (badd_dngpu_structured, lengths up to 41) trains in WORKDIR/start; the
   second takes its best weights on to lengths up to 81 for 1,200 steps at learning rate
   0.007, validated on the hard suites too and on 64 inputs at 2,001, its best
@@ -119,7 +121,7 @@ def badd_dngpu_two_stage() -> dict:
   beside another run): seeds 1 and 2 get every random and suite input right at 41, 401
   and 2,001 and 16 of 16 random sums at 4,001; seed 0 misses 4 of 133 suite inputs at
   401, 7 of 153 at 2,001 and 5 of 16 random sums at 4,001. Notes of the earlier runs,
-  whose models are gone, in docs/results.md.
+  whose models are gone, in docs/notes.md.
   """
   return dict(badd_dngpu_long(), start_from_preset='badd_dngpu_structured', lr=0.007,
               stop_when_solved=False, max_steps=1200, weight_average=0.998,
@@ -135,7 +137,7 @@ def bmul_dngpu() -> dict:
   cost; every step 32 examples from each of the bins 8, 12, ..., 41; products
   zero-filled to the full length. About 1.04 s a step on 2 cores. Stopped at solved, it
   learns multiplication to 10 times the training length, not to 100 (notes of its runs,
-  whose models are gone, in docs/results.md).
+  whose models are gone, in docs/notes.md).
   """
   return dict(DNGPU, task='bmul', target_form='zero_filled', maps=96, lr=dngpu_lr(96))
 

@@ -409,5 +409,15 @@ def main():
     sys.exit(1)
 
 
+def named_flags() -> dict:
+  """What each flag naming presets, modules or a directory takes: given empty, it is
+  refused (cli.refuse_empty)."""
+  return {'experiment': f'comma-separated presets: {", ".join(sorted(presets.PRESETS))}',
+          'root': 'a directory, or leave the flag out: workdirs/sweep_EXPERIMENTS',
+          'imports': 'comma-separated Python modules or .py files, or leave the flag out',
+          'ray_address': 'a Ray cluster\'s address (auto: the one started here), or leave '
+                         'the flag out'}
+
+
 if __name__ == '__main__':
-  cli.run(PROGRAM, main)
+  cli.run(PROGRAM, main, named=named_flags)

@@ -63,16 +63,18 @@ def int_list(program: str, name: str, values, low: int = 0) -> list[int]:
   return numbers
 
 
-def run(program: str, main, before=None) -> None:
+def run(program: str, main, before=None, named=None) -> None:
   """Runs main() as the command `program`: a bad flag or a stray argument refused in
-  one line (before(argv), if given, runs ahead of the flags' parse), absl's logging at
-  warnings (checkpoint chatter would drown the progress lines), and a fault ended in one
-  line (faults_in_one_line)."""
+  one line (before(argv), if given, runs ahead of the flags' parse), so is a flag of
+  named() ({flag: what it takes}) given empty; absl's logging at warnings (checkpoint
+  chatter would drown the progress lines), and a fault ended in one line
+  (faults_in_one_line)."""
 
   def checked(argv):
     if len(argv) > 1:
       fail(program, f'unexpected arguments {" ".join(argv[1:])}; every option is a --flag '
            '(see --helpfull)')
+    refuse_empty(program, named() if named else {})
     logging.set_verbosity(logging.WARNING)
     with faults_in_one_line(program):
       main()
@@ -80,11 +82,24 @@ def run(program: str, main, before=None) -> None:
   app.run(checked, flags_parser=flags_parser(program, before))
 
 
+def refuse_empty(program: str, named: dict) -> None:
+  """Refuses in one line a flag of `named` ({flag: what it takes}: a file, directory,
+  preset, task or model) given with an empty value: left so, it would fall back to its
+  default unnoticed (--workdir= trained in the preset's default workdir) or fail far
+  from the flag."""
+  for name, takes in named.items():
+    flag = flags.FLAGS[name]
+    if flag.present and not flag.value:
+      fail(program, f'--{name}= is empty; give {takes}')
+
+
 def flags_parser(program: str, before=None):
   """A flags_parser for absl's app.run that refuses bad flags in one line; before(argv),
-  if given, runs first."""
+  if given, runs first. -h asks for help as --help does (absl knows only -? and
+  --help)."""
 
   def parse(argv):
+    argv = [argv[0]] + ['--help' if arg == '-h' else arg for arg in argv[1:]]
     if before:
       before(argv)
     try:

@@ -132,3 +132,29 @@ def test_solved_judges_random_inputs_and_every_suite_alike():
   assert not evaluate.solved_results([row(41, 1.0, 1.0), row(401, 1.0, 0.98)], 41, 401)
   assert evaluate.solved_results([{'length': 41, 'sequence_accuracy': 1.0},
                                   {'length': 401, 'sequence_accuracy': 0.99}], 41, 401)
+
+
+def test_every_wrong_answer_is_kept_and_a_few_are_printed(capsys, tmp_path):
+  """results.json keeps every wrong answer; the run prints the first few and where the
+  rest are. A stored evaluation written when only three were kept still reproduces."""
+  from neuralgpu.runs import actions, stored  # pylint: disable=import-outside-toplevel
+  task, config = tasks.get('badd'), Config()
+
+  def predict(inputs):  # every answer wrong in its lowest digit
+    targets = task.targets(inputs)
+    one, zero = task.encode('1+1')[0], task.encode('0+0')[0]
+    targets[:, 0] = np.where(targets[:, 0] == one, zero, one)
+    return targets
+
+  rows = evaluate.evaluate_lengths(predict, task, config, [9], 7, suites=False)
+  assert len(rows[0]['failures']) == 7
+  actions.print_wrong_answers(rows, tmp_path / 'results.json')
+  printed = capsys.readouterr().out
+  assert printed.count('wrong at length 9: ') == evaluate.FAILURES_SHOWN == 3
+  assert f'and 4 more wrong answers, every one in {tmp_path / "results.json"}' in printed
+  result = {'checkpoint_step': 1, 'lengths': rows}
+  older = {'checkpoint_step': 1, 'lengths': [{**rows[0], 'failures': rows[0]['failures'][:3]}]}
+  assert stored.differences(result, older) == []
+  other = {'checkpoint_step': 1, 'lengths': [{**rows[0], 'failures': rows[0]['failures'][1:4]}]}
+  differ, = stored.differences(result, other)
+  assert differ.startswith('length 9 random: 0/7 right, ')

@@ -17,7 +17,7 @@ def test_every_preset_builds_a_valid_config_and_gives_its_command(name):
   for key, value in settings.items():
     assert getattr(config, key) == value
   doc = presets.PRESETS[name].__doc__
-  command = 'python run.py' + ('' if name == 'badd' else f' --experiment={name}')
+  command = 'python run.py' + ('' if name == presets.DEFAULT else f' --experiment={name}')
   assert command in doc, doc
   assert re.search(r'\d s\b|\d seconds|hours', doc), f'{name}: no runtime in {doc}'
 

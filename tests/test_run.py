@@ -33,8 +33,10 @@ def test_help_shows_the_presets_defaults_and_the_valid_values_of_each_choice():
   assert 'Valid: add, badd, bmul, copy' in text.split('--task:')[1]
   assert 'Valid: padded, zero_filled.' in text.split('--target_form:')[1]
   assert 'bmul_dngpu, bmul_dngpu_full_schedule, bmul_gru' in text.split('--experiment:')[1]
-  plain = ' '.join(run('--helpfull').stdout.split())
+  plain = ' '.join(run('--experiment=badd', '--helpfull').stdout.split())
   assert "--maps: Feature maps (channels) of the state. (default: '24')" in plain
+  default = ' '.join(run('--helpfull').stdout.split())  # badd_dngpu_two_stage's
+  assert "--maps: Feature maps (channels) of the state. (default: '48')" in default
 
 
 def test_examples_mode_prints_decoded_examples_of_the_task():
@@ -47,3 +49,12 @@ def test_examples_mode_prints_decoded_examples_of_the_task():
     a, b = question.strip().split('*')
     assert int(a, 2) * int(b, 2) == int(answer, 2)
   assert len(lines) == 6
+
+
+def test_h_asks_for_help_as_help_does_and_the_default_is_the_readmes_recipe():
+  short, long = run('-h'), run('--help')
+  assert short.returncode == long.returncode == 0, short.stderr
+  assert short.stdout == long.stdout and '--experiment' in short.stdout
+  text = ' '.join(short.stdout.split())
+  assert "(default: 'badd_dngpu_two_stage')" in text.split('--experiment:')[1]
+  assert 'workdirs/badd_dngpu_two_stage_seed=1 for --seed=1' in text

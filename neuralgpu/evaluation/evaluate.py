@@ -20,6 +20,8 @@ MAX_BATCH = 64
 # Work per example grows with length²; a batch holds at most about as much work as 64
 # examples of length 401 (seconds on 2 cores) so that progress shows every few seconds.
 MAX_BATCH_WORK = 64 * 401**2
+# Wrong answers a run prints (results.json keeps every one): at 2,001 symbols each takes
+# lines, and dozens of them buried the table above.
 FAILURES_SHOWN = 3
 # Solved: every held-out sequence right at the training length and at least this share
 # at ten times it, of random inputs and of each kind of hard input alike. The one rule
@@ -96,9 +98,9 @@ def accuracy(predict, inputs, targets, batch: int = MAX_BATCH) -> dict:
   return scores(predict_all(predict, inputs, batch), targets)
 
 
-def failures(task, inputs, predictions, targets, count: int = FAILURES_SHOWN) -> list[dict]:
-  """The first `count` wrong answers, decoded."""
-  wrong = np.flatnonzero((predictions != targets).any(axis=1))[:count]
+def failures(task, inputs, predictions, targets) -> list[dict]:
+  """Every wrong answer, decoded."""
+  wrong = np.flatnonzero((predictions != targets).any(axis=1))
   return [{'input': task.decode(inputs[i]), 'model': task.decode(predictions[i]),
            'true': task.decode(targets[i])} for i in wrong]
 
@@ -123,7 +125,7 @@ class Progress:
 def evaluate_lengths(predict, task, config, lengths, count: int, progress: bool = False,
                      suites: bool = True) -> list[dict]:
   """Per length: accuracy on `count` test examples and (unless suites is False) on each
-  of the task's hard-input suites, each with its first few failures decoded."""
+  of the task's hard-input suites, each with its wrong answers decoded."""
   sets = {length: {'random': held_out(task, length, count),
                    **(task.eval_suites(length) if suites else {})}
           for length in lengths}

@@ -89,13 +89,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
     with faults.writing(directory):
       report.write([result], directory)
     print(f'\n{tables.results([result])}\n')
-    for row in rows:
-      shown = [('', row['failures'])] + [(f' ({suite})', scores['failures'])
-                                         for suite, scores in row['suites'].items()]
-      for where, failures in shown:
-        for failure in failures:
-          print(f'  wrong at length {row["length"]}{where}: '
-                f'{tables.wrong_answer(failure)}')
+    print_wrong_answers(rows, directory / 'results.json')
     print(f'{result["seconds"]:.0f} s, peak memory {result["peak_memory_mib"]:.0f} MiB; '
           f'written to {directory}', flush=True)
     check_reproduced(result, Path(workdir) / eval_cache.eval_name(
@@ -106,6 +100,19 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
       report.write(results, comparison_dir)
     print(f'\n{tables.results(results)}\n\nwritten to {comparison_dir}')
   return results
+
+
+def print_wrong_answers(rows: list[dict], written: Path) -> None:
+  """The first few wrong answers of an evaluation's rows, and where the rest are."""
+  wrong = [(row['length'], where, failure) for row in rows
+           for where, scores in [('', row)] + [(f' ({suite})', scores) for suite, scores
+                                               in row['suites'].items()]
+           for failure in scores['failures']]
+  for length, where, failure in wrong[:evaluate.FAILURES_SHOWN]:
+    print(f'  wrong at length {length}{where}: {tables.wrong_answer(failure)}')
+  if len(wrong) > evaluate.FAILURES_SHOWN:
+    print(f'  and {len(wrong) - evaluate.FAILURES_SHOWN} more wrong answers, every one in '
+          f'{written}')
 
 
 def check_reproduced(result: dict, saved_dir: Path) -> None:

@@ -12,7 +12,7 @@ import tensorflow as tf
 from neuralgpu import faults, lengths, model_registry
 from neuralgpu.runs import workdir as workdirs
 from neuralgpu.training import curriculum as curricula
-from neuralgpu.training import distribute, optim, rate, sessions, weight_average
+from neuralgpu.training import distribute, eta, optim, rate, sessions, weight_average
 from neuralgpu.training.checkpoints import Checkpoints
 from neuralgpu.training.data import TrainingData
 from neuralgpu.training.metrics_log import MetricsLog
@@ -56,6 +56,7 @@ class Trainer:
                                  self.state, self.saves, self.rate, self.write)
     self.recovery = Recovery(config, self.state, self.saves, self.rate, self.write)
     self.clock = time.time()  # training time is counted from here to each count_time()
+    self.pace = eta.Pace(0, 0.0)  # what this session's steps cost; train() starts it
 
   def train(self) -> int:
     """Trains until max_steps or max_hours, until solved at max_length or until early
@@ -82,8 +83,10 @@ class Trainer:
     if int(s.finished) != RUNNING:
       print(f'{self.workdir} finished at step {step} '
             f'({WHY_FINISHED[int(s.finished)]})', flush=True)
-    steps_run, start_time = 0, time.time()  # for the rate: a roll-back moves step back
-    self.clock = start_time
+    self.clock = time.time()
+    # Timed from here: what a resume spent restoring, or a first stage training, is not
+    # what the steps to come cost.
+    self.pace = eta.Pace(step, float(s.seconds))
     with faults.signals_deferred() as signals:
       try:
         if not self.saves.latest.checkpoints:
@@ -94,11 +97,10 @@ class Trainer:
                int(s.finished) == RUNNING and not signals):
           stepped_from = step
           step, metrics = self.train_one_step(step)
-          steps_run += 1
           if step <= stepped_from:
             continue  # went back to a checkpoint
           if step % c.log_every == 0 or step == c.max_steps:
-            self.log(step, metrics, steps_run / (time.time() - start_time))
+            self.log(step, metrics)
           if step % c.probe_every == 0:
             with self.average.in_model():
               self.validation.probe(step, self.metrics.writer)
@@ -239,22 +241,36 @@ class Trainer:
     self.clock = time.time()
     self.write(record)
 
-  def log(self, step, metrics, rate):
+  def log(self, step, metrics):
     s = self.state
-    eta = (self.config.max_steps - step) / max(rate, 1e-9)
     record = {'step': step, 'curriculum_length': int(s.curriculum_length),
               'stage': int(s.stage), 'lr': self.learning_rate(step), **self.model.logged(),
               **{f'train/{k}': v for k, v in metrics.items()}}
     self.write(record)
     stage = (f'stage {int(s.stage) + 1}/{self.task.training_stages}  '
              if self.task.training_stages > 1 else '')
+    per_step = self.pace.step_seconds()
+    pace = f'{1 / per_step:.2f} steps/s' if per_step else 'steps/s not yet timed'
     print(f'step {step}/{self.config.max_steps}  {stage}length {int(s.curriculum_length)}  '
           f'loss {metrics["loss"]:.4f}  sequence accuracy '
-          f'{100 * metrics["sequence_accuracy"]:.1f}%  {rate:.2f} steps/s  '
-          f'ETA {time.strftime("%H:%M:%S", time.gmtime(eta))}', flush=True)
+          f'{100 * metrics["sequence_accuracy"]:.1f}%  {pace}  '
+          f'{eta.describe(self.pace, self.plan(step))}', flush=True)
+
+  def plan(self, step: int) -> eta.Plan:
+    """What is left of the run, for its ETA."""
+    c, s = self.config, self.state
+    # Bins train every length in every step; a curriculum's later lengths cost more.
+    settled = c.batching == 'bins' or (self.curriculum.at_longest(s) and
+                                       self.curriculum.final_stage(s))
+    hours_left = c.max_hours - float(s.seconds) / 3600 if c.max_hours else None
+    return eta.Plan(step, c.max_steps, c.eval_every, c.probe_every,
+                    int(s.curriculum_length), settled,
+                    eta.stop_rule(c.stop_when_solved, c.early_stopping), hours_left)
 
   def write(self, record):
     """Appends record, with the run's training time so far, to metrics.jsonl and
     TensorBoard."""
     self.count_time()
-    self.metrics.write({**record, 'train_seconds': float(self.state.seconds)})
+    record = {**record, 'train_seconds': float(self.state.seconds)}
+    self.metrics.write(record)
+    self.pace.record(record)

@@ -1,0 +1,85 @@
+"""The one line a training run of run.py starts with: what it trains, where, what it will
+do, how long that took where it was measured, and how to evaluate it further. A run of
+hours should say so before the hours start."""
+from pathlib import Path
+
+from experiments import presets
+from neuralgpu import lengths
+from neuralgpu.training import eta
+
+# What each preset's docstring records that its runs took, as the start line quotes it
+# (every number is its docstring's: tests/test_start_line.py). A preset not here, e.g. one
+# that --imports registers, has no measured time.
+MEASURED = {
+    'badd': '2 of 5 seeds solved within 5,000 steps, in a median of 1,259 s of training '
+            'on 2 cores shared with tests and two other runs',
+    'bmul': '20,000 steps in 1,479 s, shared with other runs',
+    'badd_dngpu': '1.03 s a step on 2 cores shared with two other runs; seed 0 solved at '
+                  'step 4,000 after 5,851 s',
+    'badd_dngpu_structured': '2 of 3 seeds solved, in 2,297 and 3,860 s on one thread each',
+    'badd_dngpu_long': 'about 3 s a step on one thread beside another run',
+    'badd_dngpu_two_stage': '1.8-3.0 hours of training, both stages, on one thread beside '
+                            'another run (seeds 0-2)',
+    'bmul_dngpu': 'about 1.04 s a step on 2 cores',
+    'bmul_dngpu_full_schedule': 'about 6 hours: 20,000 steps at 1.04 s a step on 2 cores',
+    'mul_bases': '8,000 steps in 475 s on one thread',
+    'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
+    'smoke': "7 s with TensorFlow's start-up, shared",
+    **{f'{task}_{model}{suffix}': f'20,000 steps in {presets.BASELINE_TIMES[task]} on 2 '
+                                  'cores shared with other runs'
+       for task in ('badd', 'bmul') for model in ('lstm', 'gru')
+       for suffix in presets.BASELINE_FORM_OF_SUFFIX},
+}
+# Settings that leave a preset's measured time as it was: the seed (each time is over
+# seeds, or one of them), what is imported, how often progress is printed, and the test
+# after training.
+TIME_NEUTRAL = ('seed', 'imports', 'log_every', 'eval_lengths', 'eval_examples',
+                'eval_step_factor')
+
+
+def measured_time(name: str, config) -> str:
+  """The preset's measured time, or why there is none (config: the run's settings)."""
+  if name not in MEASURED:
+    return f'no measured time for {name}'
+  preset = presets.config(name, {'seed': config.seed, 'imports': config.imports})
+  changed = [f'--{setting}' for setting in config.differing(preset, ignore=TIME_NEUTRAL)]
+  if changed:
+    return f'no measured time with {", ".join(changed)} changed from the preset'
+  return f'measured: {MEASURED[name]}'
+
+
+def stages(config, workdir: Path, first_stage) -> str:
+  """What the run trains: its steps, after its first stage's if it has one."""
+  own = steps(config)
+  if not config.start_from_preset:
+    return own
+  before = f' ({steps(first_stage)})' if first_stage else ''
+  return (f'first {config.start_from_preset} in {workdir / "start"}{before}, then from its '
+          f'best weights {own}')
+
+
+def steps(config) -> str:
+  rule = eta.stop_rule(config.stop_when_solved, config.early_stopping)
+  count = f'until {rule}, at most {config.max_steps:,} steps' if rule else \
+      f'{config.max_steps:,} steps'
+  hours = f' or {config.max_hours:g} hours' if config.max_hours else ''
+  return f'{count}{hours} at lengths up to {config.max_length}'
+
+
+def start_line(name: str, config, workdir: Path, first_stage=None,
+               stored: bool = False) -> str:
+  """The line: `name` is the preset, or (stored) the stored run --resume_from goes on
+  from; first_stage: the Config of a --start_from_preset run's first stage."""
+  if not stored:
+    summary = presets.summary(name).rstrip('.')
+    what = f'{name} ({summary[0].lower() + summary[1:]})'
+    time = measured_time(name, config)
+  else:
+    what, time = f'the stored run {name}', 'no measured time for a resumed run'
+  reported = lengths.to_report(config)
+  longer = lengths.scaled(config, 25)
+  resuming = any((workdir / part / 'checkpoints').is_dir() for part in ('.', 'start'))
+  return (f'{"resuming" if resuming else "training"} {what} in {workdir}: '
+          f'{stages(config, workdir, first_stage)}; {time}; then tested at lengths '
+          f'{", ".join(map(str, reported))}; test it longer with python run.py --mode=eval '
+          f'--workdir={workdir} --eval_lengths={longer} --eval_examples=16')
