@@ -1,12 +1,14 @@
-"""The README's results, made from the published models (stored runs in results/), so
-that the table cannot drift from them.
+"""The results of the published models (stored runs in results/), made from them so that
+no table can drift from them: a short one for the README, the whole one for docs/results.md.
 
-    python -m experiments.results_table            # prints the table
-    python -m experiments.results_table --write    # puts it in README.md between its marks
+    python -m experiments.results_table            # prints both
+    python -m experiments.results_table --write    # puts each between its marks
 
-One row per model and tested length: the random test examples and each hard suite
-(sequences right), from the evaluations stored with the model; under the table, each
-model's directory and the commands that evaluate it again, with how long each took.
+One row per model and tested length, from the evaluations stored with the model: the
+random test examples and the hard suites (sequences right). The README's row sums the
+suites and names those with a wrong input; docs/results.md's has a column per suite, the
+training's steps and time, and under the table the commands that evaluate each model
+again, with how long each took.
 """
 import json
 from pathlib import Path
@@ -19,8 +21,10 @@ from neuralgpu.runs import stored
 
 
 flags.DEFINE_string('results', 'results', 'The folder of published models.')
-flags.DEFINE_bool('write', False, 'Rewrite the block between the marks in --readme.')
-flags.DEFINE_string('readme', 'README.md', 'The file --write rewrites.')
+flags.DEFINE_bool('write', False, 'Rewrite the blocks between the marks in --readme '
+                  'and --details.')
+flags.DEFINE_string('readme', 'README.md', 'The file of the short table.')
+flags.DEFINE_string('details', 'docs/results.md', 'The file of the whole table.')
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.results_table'
 BEGIN = ('<!-- results: made from results/ by python -m experiments.results_table --write; '
@@ -39,13 +43,15 @@ def published(root: Path) -> list[dict]:
     rows, commands = {}, []
     for result_file in sorted(path.glob('eval*/results.json')):
       result = json.loads(result_file.read_text())
+      commands.append((eval_command(path, result_file.parent.name, result),
+                       result['seconds']))
+      if step_factor(result) != 1:
+        continue  # a probe with more steps than the input is long, not the model's row
       for row in result['lengths']:
         held = rows.get(row['length'])
         if held is None or (bool(row['suites']), row['examples']) > (bool(held['suites']),
                                                                      held['examples']):
           rows[row['length']] = row
-      commands.append((eval_command(path, result_file.parent.name, result),
-                       result['seconds']))
     models.append({'path': path, 'manifest': listed, 'config': config,
                    'rows': [rows[n] for n in sorted(rows)], 'commands': commands})
   return models
@@ -58,8 +64,15 @@ def eval_command(path: Path, name: str, result: dict) -> str:
     return command  # the run's own lengths and examples
   lengths = ','.join(str(row['length']) for row in result['lengths'])
   examples = result['lengths'][0]['examples']
+  factor = step_factor(result)
   return (f'{command} --eval_lengths={lengths} --eval_examples={examples}' +
-          (' --nosuites' if name.endswith('_suites=false') else ''))
+          (' --nosuites' if '_suites=false' in name else '') +
+          (f' --eval_step_factor={factor:g}' if factor != 1 else ''))
+
+
+def step_factor(result: dict) -> float:
+  """--eval_step_factor of an evaluation (1 before the setting existed)."""
+  return result.get('config', {}).get('eval_step_factor', 1)
 
 
 def training(listed: dict) -> tuple:
@@ -68,6 +81,30 @@ def training(listed: dict) -> tuple:
   stages = [s for s in stages if s]
   steps = ' + '.join(f'{s["steps"]:,}' for s in stages)
   return steps, sum(s['train_seconds'] for s in stages)
+
+
+def suites_right(row: dict) -> str:
+  """'133/133', or with the suites that have a wrong input: '126/133 (carry_chain 70/72)'."""
+  scores = row['suites'].values()
+  right, of = sum(s['sequences_correct'] for s in scores), sum(s['examples'] for s in scores)
+  missed = [f'{name} {s["sequences_correct"]}/{s["examples"]}'
+            for name, s in sorted(row['suites'].items())
+            if s['sequences_correct'] < s['examples']]
+  return f'{right}/{of}' + (f' ({", ".join(missed)})' if missed else '') if of else ''
+
+
+def short_table(models: list[dict]) -> str:
+  header = ['preset', 'seed', 'length', 'random', 'symbols', 'hard suites']
+  lines = []
+  for model in models:
+    listed = model['manifest']
+    preset = f'`{listed["preset"]}`' if listed['preset'] else 'no preset'
+    for i, row in enumerate(model['rows']):
+      first = [preset, str(model['config']['seed'])] if i == 0 else ['', '']
+      lines.append(first + [f'{row["length"]:,}',
+                            f'{row["sequences_correct"]}/{row["examples"]}',
+                            tables.floor_percent(row['symbol_accuracy']), suites_right(row)])
+  return tables.markdown(header, lines, text_columns=2)
 
 
 def table(models: list[dict]) -> str:
@@ -91,15 +128,27 @@ def table(models: list[dict]) -> str:
   return tables.markdown(header, lines, text_columns=2)
 
 
+MEANING = ('Random: sequences right of the held-out test examples; symbols: the share of '
+           'their symbols right (floored); hard suites: their inputs right')
+
+
 def block(models: list[dict]) -> str:
-  """The README's block: the table, then where each model is and how to check it."""
+  """The README's block: one row per model and length."""
+  if not models:
+    return f'{BEGIN}\nNo model is published yet.\n{END}'
+  return '\n'.join([BEGIN, short_table(models), '', MEANING + ' (each suite in '
+                     '[docs/results.md](docs/results.md#the-published-models)).', END])
+
+
+def details(models: list[dict]) -> str:
+  """docs/results.md's block: the whole table, then where each model is and how to
+  check it."""
   if not models:
     return f'{BEGIN}\nNo model is published yet.\n{END}'
   parts = [BEGIN, table(models), '',
-           'Random: sequences right of the held-out test examples; symbols: the share of '
-           'their symbols right (floored); a suite: its inputs right. Each model, and the '
-           'commands that evaluate it again (each says whether it reproduces the stored '
-           'result exactly; the time it took when stored):', '']
+           MEANING + ', a column each. Each model, and the commands that evaluate it again '
+           '(each says whether it reproduces the stored result exactly; the time it took '
+           'when stored):', '']
   for model in models:
     listed = model['manifest']
     parts.append(f'- `{model["path"]}`: trained by {", ".join(listed["trained_by_commits"])}')
@@ -112,18 +161,19 @@ def main():
     models = published(Path(FLAGS.results))
   except stored.DamagedStore as error:
     cli.fail(PROGRAM, str(error))
-  text = block(models)
+  blocks = {Path(FLAGS.readme): block(models), Path(FLAGS.details): details(models)}
   if not FLAGS.write:
-    print(text)
+    print('\n\n'.join(blocks.values()))
     return
-  readme = Path(FLAGS.readme)
-  old = readme.read_text()
-  if BEGIN not in old or END not in old:
-    cli.fail(PROGRAM, f'{readme} has no results block; put the marks {BEGIN} and {END} '
-             'where it goes')
-  head, rest = old.split(BEGIN, 1)
-  readme.write_text(head + text + rest.split(END, 1)[1])
-  print(f'wrote the results of {len(models)} models into {readme}')
+  for path, text in blocks.items():
+    old = path.read_text() if path.exists() else ''
+    if BEGIN not in old or END not in old:
+      cli.fail(PROGRAM, f'{path} has no results block; put the marks {BEGIN} and {END} '
+               'where it goes')
+  for path, text in blocks.items():
+    head, rest = path.read_text().split(BEGIN, 1)
+    path.write_text(head + text + rest.split(END, 1)[1])
+    print(f'wrote the results of {len(models)} models into {path}')
 
 
 if __name__ == '__main__':

@@ -3,10 +3,8 @@ import re
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
-import tasks
 from support import ROOT
 
 README = (ROOT / 'README.md').read_text()
@@ -24,17 +22,20 @@ def test_exactly_two_setup_commands_and_ci_runs_the_test_command():
   assert test_command in ci_lines
 
 
-def test_the_worked_example_task_works():
-  source = re.search(r'Put it in `tasks/parity.py`:\n\n```python\n(.*?)```', README,
-                     re.DOTALL).group(1)
-  namespace = {}
-  exec(compile(source, 'README parity example', 'exec'), namespace)  # pylint: disable=exec-used
-  task = tasks.register(namespace['RunningParity']('test_readme_parity'))
-  assert task.decode(task.targets(task.encode('0110')[None])[0]) == '0100'
-  inputs, targets = task.sample(np.random.default_rng(0), 50, 12)
-  for x, y in zip(inputs, targets):
-    bits = [int(c) for c in task.decode(x)]
-    assert task.decode(y) == ''.join(str(sum(bits[:i + 1]) % 2) for i in range(12))
+def test_the_worked_example_task_runs_as_written_in_a_fresh_directory(tmp_path):
+  section = README.split('## Adding a task')[1].split('\n## ')[0]
+  source = re.search(r'```python\n(.*?)```', section, re.DOTALL).group(1)
+  (tmp_path / 'my_tasks.py').write_text(source)
+  command = re.search(r'^    (python run\.py .*--imports=my_tasks\.py)$', section,
+                      re.MULTILINE).group(1).split()
+  result = subprocess.run([sys.executable, str(ROOT / 'run.py'), *command[2:]],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+  assert result.returncode == 0, result.stderr[-2000:]
+  pairs = [line.split('->') for line in result.stdout.splitlines() if '->' in line]
+  assert len(pairs) >= 5, result.stdout
+  for inputs, targets in pairs:  # each target bit: the parity of the input bits so far
+    bits = [int(c) for c in inputs.strip()]
+    assert targets.strip() == ''.join(str(sum(bits[:i + 1]) % 2) for i in range(len(bits)))
 
 
 def quick_start_commands():

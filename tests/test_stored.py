@@ -264,8 +264,9 @@ def test_every_parked_run_is_whole_and_holds_a_training_state():
 
 def test_the_readme_results_are_the_ones_the_published_models_make(monkeypatch):
   monkeypatch.chdir(ROOT)  # the table names the models by their path from the checkout
-  readme = (ROOT / 'README.md').read_text()
-  assert results_table.block(results_table.published(Path('results'))) in readme
+  models = results_table.published(Path('results'))
+  assert results_table.block(models) in (ROOT / 'README.md').read_text()
+  assert results_table.details(models) in (ROOT / 'docs' / 'results.md').read_text()
 
 
 def test_the_results_table_shows_each_length_and_suite_of_a_model(trained, monkeypatch):
@@ -274,7 +275,8 @@ def test_the_results_table_shows_each_length_and_suite_of_a_model(trained, monke
   (root / 'results').mkdir(exist_ok=True)
   if not (root / 'results' / 'tiny').exists():
     shutil.copytree(root / 'published', root / 'results' / 'tiny')
-  text = results_table.block(results_table.published(Path('results')))
+  models = results_table.published(Path('results'))
+  text = results_table.details(models)
   result = json.loads(next((root / 'published').glob('eval*/results.json')).read_text())
   lines = text.splitlines()
   rows = [line for line in lines if line.startswith('| ')][2:]
@@ -285,3 +287,22 @@ def test_the_results_table_shows_each_length_and_suite_of_a_model(trained, monke
       assert f'{scores["sequences_correct"]}/{scores["examples"]}' in line
   assert '`python run.py --mode=eval --workdir=results/tiny --eval_lengths=' in text
   assert [cell.strip() for cell in rows[0].split('|')[3:5]] == ['10', '10']  # best, trained
+  short = [line for line in results_table.block(models).splitlines() if line.startswith('| ')]
+  assert len(short) - 2 == len(result["lengths"])
+  for line, row in zip(short[2:], result['lengths']):
+    suites = row['suites'].values()
+    right = sum(s['sequences_correct'] for s in suites)
+    assert f'| {right}/{sum(s["examples"] for s in suites)}' in line
+    for name, scores in row['suites'].items():  # a suite with a wrong input is named
+      assert (name in line) == (scores['sequences_correct'] < scores['examples'])
+
+
+def test_a_probe_with_more_steps_is_checked_with_its_setting_and_is_no_row_of_the_table():
+  result = {'config': {'eval_step_factor': 1.5}, 'seconds': 1.0,
+            'lengths': [{'length': 9, 'examples': 4, 'suites': {}}]}
+  name = 'eval_lengths=9_examples=4_suites=false_step_factor=1.5'
+  assert results_table.eval_command(Path('results/x'), name, result) == (
+      'python run.py --mode=eval --workdir=results/x --eval_lengths=9 --eval_examples=4 '
+      '--nosuites --eval_step_factor=1.5')
+  assert results_table.step_factor(result) == 1.5
+  assert results_table.step_factor({'lengths': []}) == 1  # stored before the setting

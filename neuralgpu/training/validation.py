@@ -102,7 +102,7 @@ class Validation:
     model's validations were perfect at 81 and 163 while it went wrong at 2,001 as it
     trained on; another's best stayed at step 200 (103 of 153 suite inputs right at
     2,001) because later ones had one hard input of 64 wrong at 163, and its last got 151
-    (docs/results.md)."""
+    (docs/notes.md)."""
     if self.config.select_length:
       return target + beyond + select, target, beyond
     return target, beyond
@@ -124,7 +124,7 @@ class Validation:
       chosen['hard'] = inputs, self.task.targets(inputs)
     # The 64 hard inputs drawn at random missed what the suites see: a badd model right on
     # all of them at 81 and 163 had 2 of the suites' 66 carry chains wrong at 163, 14 of
-    # 72 at 401 (docs/results.md).
+    # 72 at 401 (docs/notes.md).
     suites = self.task.eval_suites(length) if with_suites and self.config.validate_suites else {}
     if suites:
       chosen['suites'] = tuple(np.concatenate(part) for part in zip(*suites.values()))

@@ -5,7 +5,7 @@ averaged weights; training goes on from its own.
 Why: late in training at a high rate, badd models' weights swung widely from one
 checkpoint to the next (e.g. 128, 61, 107 and 113 of 128 random inputs right at length
 401, 200 steps apart), and the plain average of four such checkpoints got suite inputs
-right that none of them did (docs/results.md).
+right that none of them did (docs/notes.md).
 """
 import contextlib
 
