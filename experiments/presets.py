@@ -118,8 +118,8 @@ def badd_dngpu_two_stage() -> dict:
   checkpoint holding a weight average (decay 0.998). Its published models are in
   results/ (the README's results), seeds 0-2 retrained 2026-12-04/05 (first stages
   solved at steps 2,400, 7,200 and 2,800; 1.8-3.0 hours of training on one thread
-  beside another run): seeds 1 and 2 get every random and suite input right at 41, 401
-  and 2,001 and 16 of 16 random sums at 4,001; seed 0 misses 4 of 133 suite inputs at
+  beside another run): seeds 1 and 2 get every random and suite input right at 41, 401,
+  2,001 and 4,001 and 16 of 16 random sums at 8,001; seed 0 misses 4 of 133 suite inputs at
   401, 7 of 153 at 2,001 and 5 of 16 random sums at 4,001. Notes of the earlier runs,
   whose models are gone, in docs/notes.md.
   """

@@ -22,10 +22,11 @@ TINY = dataclasses.replace(TINY_RUN, log_every=100, max_steps=20)
 @pytest.mark.parametrize('args, lowered', [
     (['run.py', '--maps=1000000'], '--maps'),
     (['run.py', '--batch_size=100000'], '--batch_size'),
-    (['run.py', '--model=lstm', '--units=100000'], '--units'),
+    (['run.py', '--experiment=badd', '--model=lstm', '--units=100000'], '--units'),
     (['run.py', '--experiment=bmul_dngpu', '--maps=20000'], '--maps'),
     (['run.py', '--eval_lengths=41,20000001'], '--eval_lengths'),
-    (['run.py', '--max_length=2001', '--eval_lengths=2001'], '--max_length'),
+    (['run.py', '--experiment=badd', '--max_length=2001', '--eval_lengths=2001'],
+     '--max_length'),
     (['-m', 'experiments.sweep', '--experiment=smoke', '--seeds=0', '--grid=maps=1000000'],
      '--maps'),
 ])
