@@ -9,7 +9,10 @@ writes DIR/benchmark.json and DIR/benchmark.md (--out, default workdirs/benchmar
   analytically) and their share of the peak, for the Neural GPU at the reference
   configuration (that of the reference TF1 code), the same with bfloat16 convolutions,
   and the default configuration;
-- dngpu: the same for a step of the bmul_dngpu preset (every bin, 288 examples);
+- dngpu: the same for a step of the bmul_dngpu preset (every bin, 288 examples), each
+  in a process of its own: float32 with TensorFlow's default threads (every core for
+  each operation, what every run used before --op_threads), float32 and bfloat16 as runs
+  now train (one thread per operation, the bins side by side);
 - eval: forward-only seconds per example and peak memory of a fresh process;
 - baselines: the LSTM and GRU training steps;
 - solve: wall time until `badd` is right on every validation sequence at length 41, and
@@ -98,14 +101,17 @@ def main():
         print(f'train {name} length {length}: {seconds:.4f} s/step, '
               f'{row["gflops"]:.1f} GFLOP/s', flush=True)
   if 'dngpu' in sections:
-    config = setups.dngpu_config(tiny)
-    seconds = measure.train_step_seconds(config, config.max_length, FLAGS.repeats)
-    results['dngpu'] = {'preset': 'bmul_dngpu', 'bins': config.bins,
-                        'examples': config.batch_size * len(lengths.bins(config)),
-                        'maps': config.maps, 'seconds_per_step': seconds,
-                        'gflops': flops.dngpu_bins_training_step(config) / seconds / 1e9}
-    save(out, results)
-    print(f'dngpu: {seconds:.4f} s/step, {results["dngpu"]["gflops"]:.1f} GFLOP/s', flush=True)
+    results['dngpu'] = []
+    for name, config in setups.dngpu_configs(tiny).items():
+      seconds = measure.dngpu_step(config, FLAGS.repeats)
+      results['dngpu'].append({
+          'setting': name, 'preset': 'bmul_dngpu', 'bins': config.bins,
+          'examples': config.batch_size * len(lengths.bins(config)), 'maps': config.maps,
+          'seconds_per_step': seconds,
+          'gflops': flops.dngpu_bins_training_step(config) / seconds / 1e9})
+      save(out, results)
+      print(f'dngpu {name}: {seconds:.4f} s/step, {results["dngpu"][-1]["gflops"]:.1f} '
+            f'GFLOP/s', flush=True)
   if 'eval' in sections:
     config = setups.configs(tiny)['default']
     results['eval'] = []

@@ -64,6 +64,16 @@ def evaluation(config, length: int, examples: int) -> dict:
   return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def dngpu_step(config, repeats: int) -> float:
+  """train_step_seconds in a fresh process, whose thread pools are config's."""
+  command = [sys.executable, '-m', 'benchmarks.dngpu_step', f'--repeats={repeats}',
+             '--config=' + json.dumps(dataclasses.asdict(config))]
+  result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+  if result.returncode != 0:
+    raise RuntimeError(f'the DNGPU step failed:\n{result.stderr[-2000:]}')
+  return json.loads(result.stdout.strip().splitlines()[-1])['seconds_per_step']
+
+
 def time_to_solve(experiment: str, seed: int, workdir: Path, timeout_s: float) -> dict:
   """Trains `experiment` with `seed` from scratch (python run.py, as a user would) for
   at most timeout_s; the training time at which every validation sequence was first right

@@ -40,11 +40,18 @@ def markdown(results: dict) -> str:
              f'{100 * r["gflops"] / peak:.1f}%' if peak else ''] for r in results['train']],
         text_columns=1)
   if 'dngpu' in results:
-    r = results['dngpu']
-    share = f', {100 * r["gflops"] / peak:.1f}% of the float32 peak' if peak else ''
+    rows = results['dngpu']
+    first = rows[0]
     lines += ['## DNGPU training step', '',
-              f'{r["preset"]} (bins {r["bins"]}, {r["examples"]} examples, {r["maps"]} maps):'
-              f' {r["seconds_per_step"]:.3f} s/step, {r["gflops"]:.1f} GFLOP/s{share}.', '']
+              f'{first["preset"]} (bins {first["bins"]}, {first["examples"]} examples, '
+              f'{first["maps"]} maps), each in a process of its own:', '']
+    section_rows = [[r['setting'], f'{r["seconds_per_step"]:.4f}',
+                     f'{first["seconds_per_step"] / r["seconds_per_step"]:.2f}',
+                     f'{r["gflops"]:.1f}', f'{100 * r["gflops"] / peak:.1f}%' if peak else '']
+                    for r in rows]
+    lines.extend([tables.markdown(['setting', 's/step', 'speed-up on the first',
+                                   'GFLOP/s', 'of the float32 peak'],
+                                  section_rows, 1), ''])
   if 'eval' in results:
     section('Evaluation (forward only, default configuration, a fresh process each)', [
         'length', 'batch', 's/example', 'memory before', 'peak memory'], [

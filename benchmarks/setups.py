@@ -1,6 +1,7 @@
 """The configurations the benchmark measures."""
 
 from experiments import presets
+from neuralgpu import threads
 from neuralgpu.config import Config
 
 # The reference TF1 Neural GPU's configuration.
@@ -20,10 +21,14 @@ def configs(tiny: bool):
           'default': Config(**shrink).validate()}
 
 
-def dngpu_config(tiny: bool) -> Config:
-  """The bmul_dngpu preset (96 maps, every bin of 8 to 41, 32 examples each)."""
+def dngpu_configs(tiny: bool) -> dict:
+  """The bmul_dngpu preset (96 maps, every bin of 8 to 41, 32 examples each): name ->
+  Config, under TensorFlow's default threads and as runs train it."""
   small = dict(maps=6, batch_size=2, bins='5,9', max_length=9) if tiny else {}
-  return presets.config('bmul_dngpu', small)
+  return {'float32, TensorFlow\'s threads': presets.config(
+              'bmul_dngpu', {**small, 'op_threads': threads.cores()}),
+          'float32': presets.config('bmul_dngpu', small),
+          'bfloat16': presets.config('bmul_dngpu', {**small, 'compute_dtype': 'bfloat16'})}
 
 
 def baseline_configs(tiny: bool):

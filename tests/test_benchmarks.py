@@ -48,7 +48,9 @@ def test_the_harness_measures_everything_at_toy_sizes_and_judges_targets(tmp_pat
       ('reference', 3), ('reference', 5), ('reference bfloat16', 3),
       ('reference bfloat16', 5), ('default', 3), ('default', 5)]
   assert all(r['seconds_per_step'] > 0 and r['gflops'] > 0 for r in results['train'])
-  assert results['dngpu']['seconds_per_step'] > 0 and results['dngpu']['examples'] == 4
+  assert [r['setting'] for r in results['dngpu']] == [
+      "float32, TensorFlow's threads", 'float32', 'bfloat16']
+  assert all(r['seconds_per_step'] > 0 and r['examples'] == 4 for r in results['dngpu'])
   assert results['eval'][0]['peak_memory_mib'] >= results['eval'][0]['memory_before_mib'] > 0
   assert len(results['baselines']) == 8
   assert results['solve'][0]['steps'] == 20 and not results['solve'][0]['timed_out']

@@ -4,13 +4,14 @@ Evaluation is forward only. A Neural GPU runs as many steps as its input is long
 cost of an example grows with the square of its length and its memory linearly; batches
 shrink as the length grows.
 """
+import concurrent.futures
 import math
 import time
 
 import numpy as np
 
 import tasks
-from neuralgpu import model_registry
+from neuralgpu import model_registry, threads
 
 
 # Bytes of activations a batch may hold (each model says how many floats it keeps alive
@@ -75,12 +76,19 @@ def batch_size(config, length: int) -> int:
 
 
 def predict_all(predict, inputs, batch: int = MAX_BATCH, on_batch=None) -> np.ndarray:
-  """predict(inputs) -> ids, a batch at a time; on_batch(examples done) after each."""
-  outputs = []
-  for start in range(0, len(inputs), batch):
-    outputs.append(np.asarray(predict(inputs[start:start + batch])))
-    if on_batch:
-      on_batch(len(outputs[-1]))
+  """predict(inputs) -> ids, a batch at a time, as many batches side by side as
+  threads.side_by_side() says (split smaller so that each gets one); on_batch(examples
+  done) after each, in order."""
+  workers = threads.side_by_side()
+  batch = max(1, min(batch, -(-len(inputs) // workers)))
+  starts = range(0, len(inputs), batch)
+  run = lambda start: np.asarray(predict(inputs[start:start + batch]))
+  with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+    outputs = []
+    for output in (pool.map(run, starts) if workers > 1 else map(run, starts)):
+      outputs.append(output)
+      if on_batch:
+        on_batch(len(output))
   return np.concatenate(outputs)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neuralgpu import faults, lengths
+from neuralgpu import faults, lengths, threads
 from neuralgpu.evaluation import evaluate, report, state_trace, tables, visualize
 from neuralgpu.models.base import predictor
 from neuralgpu.runs import eval_cache, lock, stored
@@ -67,6 +67,7 @@ def evaluate_runs(runs, lengths, count: int, comparison_dir: Path = None,
   writes its eval_dir for each and, for several runs, a joint table and plot in
   comparison_dir. Returns the results."""
   results = []
+  threads.configure(runs[0][1])  # before the checkpoints are read: TensorFlow starts then
   # Every checkpoint is read before anything is written, so a bad one changes nothing.
   best = [checkpoints.best_model(config, workdir, checkpoint) for workdir, config in runs]
   names = run_names([workdir for workdir, _ in runs])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from neuralgpu import faults, lengths, model_registry
+from neuralgpu import faults, lengths, model_registry, threads
+from neuralgpu.models import precision
 from neuralgpu.runs import workdir as workdirs
 from neuralgpu.training import curriculum as curricula
 from neuralgpu.training import distribute, eta, optim, rate, sessions, weight_average
@@ -30,11 +31,16 @@ class Trainer:
     presets resolve it: experiments.presets.first_stage); a run resumed with its first
     stage's workdir (WORKDIR/start) reads it there."""
     self.config, self.workdir, self.first_stage = config, Path(workdir), first_stage
+    threads.configure(config)  # first: the pools are fixed once TensorFlow runs
     self.metrics = MetricsLog(self.workdir)
     self.task = config.get_task()
     if config.deterministic:
       tf.config.experimental.enable_op_determinism()
-    distribute.check(config, len(tf.config.list_physical_devices('GPU')))
+    gpus = len(tf.config.list_physical_devices('GPU'))
+    distribute.check(config, gpus)
+    warning = precision.emulation_warning(config.compute_dtype, gpus > 0)
+    if warning:
+      print(warning, flush=True)
     self.strategy = distribute.strategy(config.strategy, config.cpu_devices)
     if self.strategy:
       print(f'--strategy={config.strategy}: {self.strategy.num_replicas_in_sync} replicas, '
