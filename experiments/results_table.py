@@ -5,7 +5,9 @@ no table can drift from them: a short one for the README, the whole one for docs
     python -m experiments.results_table --write    # puts each between its marks
 
 One row per model and tested length, from the evaluations stored with the model: the
-random test examples and the hard suites (sequences right). The README's row sums the
+random test examples and the hard suites (sequences right); an evaluation of the run's
+latest checkpoint (--checkpoint=latest) has rows of its own, marked 'final weights'. The
+README shows the lengths tested with the suites and the long ones; its row sums the
 suites and names those with a wrong input; docs/results.md's has a column per suite, the
 training's steps and time, and under the table the commands that evaluate each model
 again, with how long each took.
@@ -27,6 +29,11 @@ flags.DEFINE_string('readme', 'README.md', 'The file of the short table.')
 flags.DEFINE_string('details', 'docs/results.md', 'The file of the whole table.')
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.results_table'
+# The evaluations of a run's latest checkpoint (--checkpoint=latest): its final weights.
+FINAL = '_checkpoint=latest'
+# The README's short table: every length tested with the hard suites, and the long ones
+# (50 times a 41-symbol training length and more); docs/results.md has every length.
+LONG = 2001
 BEGIN = ('<!-- results: made from results/ by python -m experiments.results_table --write; '
          'edit the models, not this -->')
 END = '<!-- end of results -->'
@@ -47,13 +54,15 @@ def published(root: Path) -> list[dict]:
                        result['seconds']))
       if step_factor(result) != 1:
         continue  # a probe with more steps than the input is long, not the model's row
+      final = FINAL in result_file.parent.name
       for row in result['lengths']:
-        held = rows.get(row['length'])
+        key = (final, row['length'])
+        held = rows.get(key)
         if held is None or (bool(row['suites']), row['examples']) > (bool(held['suites']),
                                                                      held['examples']):
-          rows[row['length']] = row
+          rows[key] = {**row, 'final': final}
     models.append({'path': path, 'manifest': listed, 'config': config,
-                   'rows': [rows[n] for n in sorted(rows)], 'commands': commands})
+                   'rows': [rows[key] for key in sorted(rows)], 'commands': commands})
   return models
 
 
@@ -67,7 +76,13 @@ def eval_command(path: Path, name: str, result: dict) -> str:
   factor = step_factor(result)
   return (f'{command} --eval_lengths={lengths} --eval_examples={examples}' +
           (' --nosuites' if '_suites=false' in name else '') +
+          (' --checkpoint=latest' if FINAL in name else '') +
           (f' --eval_step_factor={factor:g}' if factor != 1 else ''))
+
+
+def length_cell(row: dict) -> str:
+  """'4,001', or '4,001, final weights' for an evaluation of the latest checkpoint."""
+  return f'{row["length"]:,}' + (', final weights' if row['final'] else '')
 
 
 def step_factor(result: dict) -> float:
@@ -99,9 +114,10 @@ def short_table(models: list[dict]) -> str:
   for model in models:
     listed = model['manifest']
     preset = f'`{listed["preset"]}`' if listed['preset'] else 'no preset'
-    for i, row in enumerate(model['rows']):
+    shown = [row for row in model['rows'] if row['suites'] or row['length'] >= LONG]
+    for i, row in enumerate(shown):
       first = [preset, str(model['config']['seed'])] if i == 0 else ['', '']
-      lines.append(first + [f'{row["length"]:,}',
+      lines.append(first + [length_cell(row),
                             f'{row["sequences_correct"]}/{row["examples"]}',
                             tables.floor_percent(row['symbol_accuracy']), suites_right(row)])
   return tables.markdown(header, lines, text_columns=2)
@@ -120,7 +136,7 @@ def table(models: list[dict]) -> str:
              f'{seconds / 3600:.2f} h']
     for i, row in enumerate(model['rows']):
       cells = (first if i == 0 else [''] * len(first)) + [
-          f'{row["length"]:,}', f'{row["sequences_correct"]}/{row["examples"]}',
+          length_cell(row), f'{row["sequences_correct"]}/{row["examples"]}',
           tables.floor_percent(row['symbol_accuracy'])]
       cells += [f'{row["suites"][s]["sequences_correct"]}/{row["suites"][s]["examples"]}'
                 if s in row['suites'] else '' for s in suites]

@@ -1,0 +1,27 @@
+"""The results table's rows: final weights apart from the best checkpoint, the README's
+lengths, and the command that repeats an evaluation of the final weights."""
+from experiments import results_table
+
+
+def row(length, suites=None, final=False):
+  return {'length': length, 'examples': 16, 'sequences_correct': 16, 'symbol_accuracy': 1.0,
+          'suites': suites or {}, 'final': final}
+
+
+def test_final_weights_have_rows_of_their_own_and_short_lengths_without_suites_stay_out():
+  suite = {'zero_operand': {'sequences_correct': 3, 'examples': 3}}
+  model = {'manifest': {'preset': 'bmul_dngpu_full_schedule'}, 'config': {'seed': 0},
+           'rows': [row(41, suite), row(7, final=True), row(41, suite, final=True),
+                    row(973, final=True), row(4001, final=True)]}
+  lines = [line for line in results_table.short_table([model]).splitlines()
+           if line.startswith('| ')][2:]
+  assert [line.split('|')[3].strip() for line in lines] == [
+      '41', '41, final weights', '4,001, final weights']
+
+
+def test_the_command_of_an_evaluation_of_the_final_weights_names_the_checkpoint():
+  result = {'lengths': [row(7), row(4001)], 'config': {}}
+  command = results_table.eval_command(
+      'results/x', 'eval_lengths=7,4001_examples=16_suites=false_checkpoint=latest', result)
+  assert command == ('python run.py --mode=eval --workdir=results/x --eval_lengths=7,4001 '
+                     '--eval_examples=16 --nosuites --checkpoint=latest')
