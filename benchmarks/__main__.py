@@ -13,7 +13,8 @@ writes DIR/benchmark.json and DIR/benchmark.md (--out, default workdirs/benchmar
   in a process of its own: float32 with TensorFlow's default threads (every core for
   each operation, what every run used before --op_threads), float32 and bfloat16 as runs
   now train (one thread per operation, the bins side by side);
-- eval: forward-only seconds per example and peak memory of a fresh process;
+- eval: forward-only seconds per example, GFLOP/s and peak memory of a fresh process,
+  for the default configuration and bmul_dngpu (batches side by side, as it evaluates);
 - baselines: the LSTM and GRU training steps;
 - solve: wall time until `badd` is right on every validation sequence at length 41, and
   until it is solved (right at 401 too), for each seed.
@@ -113,14 +114,16 @@ def main():
       print(f'dngpu {name}: {seconds:.4f} s/step, {results["dngpu"][-1]["gflops"]:.1f} '
             f'GFLOP/s', flush=True)
   if 'eval' in sections:
-    config = setups.configs(tiny)['default']
     results['eval'] = []
-    for length in eval_lengths:
-      row = measure.evaluation(config, length, FLAGS.eval_examples)
-      results['eval'].append(row)
-      save(out, results)
-      print(f'eval length {length}: {row["seconds_per_example"]:.2f} s/example, peak '
-            f'{row["peak_memory_mib"]:.0f} MiB', flush=True)
+    for name, config in setups.eval_configs(tiny).items():
+      for length in eval_lengths:
+        row = {'config': name, **measure.evaluation(config, length, FLAGS.eval_examples)}
+        row['gflops'] = flops.forward_of(config, 1, length) / row['seconds_per_example'] / 1e9
+        results['eval'].append(row)
+        save(out, results)
+        print(f'eval {name} length {length}: {row["seconds_per_example"]:.2f} s/example, '
+              f'{row["gflops"]:.1f} GFLOP/s, peak {row["peak_memory_mib"]:.0f} MiB',
+              flush=True)
   if 'baselines' in sections:
     results['baselines'] = []
     for name, config in setups.baseline_configs(tiny).items():

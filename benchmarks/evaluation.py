@@ -14,7 +14,7 @@ os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '1')
 import numpy as np
 from absl import app, flags
 
-from neuralgpu import model_registry
+from neuralgpu import model_registry, threads
 from neuralgpu.config import Config
 from neuralgpu.evaluation import evaluate
 from neuralgpu.models.base import predictor
@@ -41,6 +41,7 @@ def peak_mib() -> float:
 
 def main(_):
   config = Config(**json.loads(FLAGS.config)).validate()
+  threads.configure(config)  # as a run of this configuration evaluates
   task = config.get_task()
   predict = predictor(model_registry.build(config, len(task.vocab)))
   short = task.sample(np.random.default_rng(0), 1, task.min_length)[0]

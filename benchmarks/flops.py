@@ -31,3 +31,8 @@ def training_step(config, batch: int, length: int) -> int:
   """Forward and backward: the backward pass computes a convolution's gradient for its
   input and for its kernel, each as costly as the convolution."""
   return 3 * forward(config, batch, length)
+
+
+def forward_of(config, batch: int, length: int) -> int:
+  """forward or dngpu_forward, by the configuration's model."""
+  return (dngpu_forward if config.model == 'dngpu' else forward)(config, batch, length)

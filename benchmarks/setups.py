@@ -31,6 +31,11 @@ def dngpu_configs(tiny: bool) -> dict:
           'bfloat16': presets.config('bmul_dngpu', {**small, 'compute_dtype': 'bfloat16'})}
 
 
+def eval_configs(tiny: bool) -> dict:
+  """The configurations whose evaluation is measured: name -> Config."""
+  return {'default': configs(tiny)['default'], 'bmul_dngpu': dngpu_configs(tiny)['float32']}
+
+
 def baseline_configs(tiny: bool):
   units = dict(units=TINY_UNITS, batch_size=TINY['batch_size']) if tiny else {}
   return {f'{model} {form}': Config(model=model, rnn_form=form, **units).validate()

@@ -51,7 +51,9 @@ def test_the_harness_measures_everything_at_toy_sizes_and_judges_targets(tmp_pat
   assert [r['setting'] for r in results['dngpu']] == [
       "float32, TensorFlow's threads", 'float32', 'bfloat16']
   assert all(r['seconds_per_step'] > 0 and r['examples'] == 4 for r in results['dngpu'])
-  assert results['eval'][0]['peak_memory_mib'] >= results['eval'][0]['memory_before_mib'] > 0
+  assert [r['config'] for r in results['eval']] == ['default', 'bmul_dngpu']
+  assert all(r['peak_memory_mib'] >= r['memory_before_mib'] > 0 and r['gflops'] > 0
+             for r in results['eval'])
   assert len(results['baselines']) == 8
   assert results['solve'][0]['steps'] == 20 and not results['solve'][0]['timed_out']
   summary = (tmp_path / 'benchmark.md').read_text()
@@ -65,11 +67,15 @@ def test_targets_are_judged_from_the_measurements():
   results = {'peak_gflops': 100.0,
              'train': [{'config': 'reference', 'length': 41, 'seconds_per_step': 2.0,
                         'gflops': 69.0}],
-             'eval': [{'length': 4001, 'peak_memory_mib': 2100.0}],
+             'eval': [{'length': 4001, 'peak_memory_mib': 2100.0},
+                      {'config': 'bmul_dngpu', 'length': 4001, 'gflops': 66.6,
+                       'seconds_per_example': 9.0}],
              'solve': [{'experiment': 'badd', 'far': {'seconds': s, 'step': 1}}
                        for s in (800.0, 899.0)] +
                       [{'experiment': 'badd', 'far': None}]}
-  assert [met for _, _, met in report.targets(results)] == [False, True, False]
+  assert [met for _, _, met in report.targets(results)] == [False, True, False, False]
+  results['eval'][1]['gflops'] = 66.7  # 1.5 times the peak's time or less
+  assert report.targets(results)[3][2]
   results['solve'][1]['far']['seconds'] = 900.0  # under 15 minutes means under
   assert not report.targets(results)[1][2]
 
