@@ -59,6 +59,10 @@ DNGPU = dict(model='dngpu', layers=1, batching='bins', curriculum='none', train_
              lr_schedule='training_plateau', lr_decay=0.7, lr_floor=1 / 60, roll_back=False)
 
 
+# DNGPU_trainer.py's bins and two longer ones, for the second stages.
+LONG_BINS = '8,12,16,20,25,28,31,36,41,61,81'
+
+
 def dngpu_lr(maps: int) -> float:
   """DNGPU_model.__init__: initial_learning_rate = 0.01 · 48 / maps."""
   return 0.01 * 48 / maps
@@ -103,8 +107,7 @@ def badd_dngpu_long() -> dict:
   (2 seeds); trained on from a solved badd_dngpu_structured model it is the second stage
   of badd_dngpu_two_stage. Notes of its runs in docs/notes.md.
   """
-  return dict(badd_dngpu_structured(), bins='8,12,16,20,25,28,31,36,41,61,81',
-              max_length=81)
+  return dict(badd_dngpu_structured(), bins=LONG_BINS, max_length=81)
 
 
 @preset
@@ -155,6 +158,23 @@ def bmul_dngpu_full_schedule() -> dict:
   2.69 steps/s on 2 cores (validations included), about 2.1 hours.
   """
   return dict(bmul_dngpu(), stop_when_solved=False, max_steps=20000)
+
+
+@preset
+def bmul_dngpu_two_stage() -> dict:
+  """Binary multiplication: bmul_dngpu_full_schedule, then lengths up to 81: not DNGPU's.
+
+  python run.py --experiment=bmul_dngpu_two_stage
+  The first stage (bmul_dngpu_full_schedule) trains in WORKDIR/start; the second takes
+  its best weights on to two more bins, 61 and 81, for 1,200 steps at learning rate
+  0.001 (a fifth of the first stage's start, 12 times its end), validated on the hard
+  suites too and on 64 inputs at 2,001, its best checkpoint holding a weight average
+  (decay 0.998): badd_dngpu_two_stage's second stage, on random products only. The first
+  stage takes about 2.1 hours on 2 cores.
+  """
+  return dict(bmul_dngpu(), bins=LONG_BINS, max_length=81,
+              start_from_preset='bmul_dngpu_full_schedule', lr=0.001, stop_when_solved=False,
+              max_steps=1200, weight_average=0.998, validate_suites=True, select_length=2001)
 
 
 @preset

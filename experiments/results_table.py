@@ -6,7 +6,8 @@ no table can drift from them: a short one for the README, the whole one for docs
 
 One row per model and tested length, from the evaluations stored with the model: the
 random test examples and the hard suites (sequences right); an evaluation of the run's
-latest checkpoint (--checkpoint=latest) has rows of its own, marked 'final weights'. The
+latest checkpoint (--checkpoint=latest) has rows of its own, marked 'final weights',
+unless that checkpoint is also the best one. The
 README shows the lengths tested with the suites and the long ones; its row sums the
 suites and names those with a wrong input; docs/results.md's has a column per suite, the
 training's steps and time, and under the table the commands that evaluate each model
@@ -48,13 +49,17 @@ def published(root: Path) -> list[dict]:
     listed = stored.manifest(path)
     config = json.loads((path / 'config.json').read_text())
     rows, commands = {}, []
-    for result_file in sorted(path.glob('eval*/results.json')):
-      result = json.loads(result_file.read_text())
+    results = {file: json.loads(file.read_text())
+               for file in sorted(path.glob('eval*/results.json'))}
+    # Where training ended on its best checkpoint, its final weights are the best ones.
+    best_steps = {result['checkpoint_step'] for file, result in results.items()
+                  if FINAL not in file.parent.name}
+    for result_file, result in results.items():
       commands.append((eval_command(path, result_file.parent.name, result),
                        result['seconds']))
       if step_factor(result) != 1:
         continue  # a probe with more steps than the input is long, not the model's row
-      final = FINAL in result_file.parent.name
+      final = FINAL in result_file.parent.name and result['checkpoint_step'] not in best_steps
       for row in result['lengths']:
         key = (final, row['length'])
         held = rows.get(key)

@@ -5,6 +5,7 @@ Constants, not fixtures: modules use them at import time (in commands and parame
 lists)."""
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,18 @@ from neuralgpu.training.train import Trainer
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# What TensorFlow's C++ start-up writes to stderr before absl's logging is set up, on some
+# machines whatever TF_CPP_MIN_LOG_LEVEL says: its "I0000 00:00:..." lines and absl's
+# warning about them. Not ours, so not counted in our one-line errors.
+TF_STARTUP_LINE = re.compile(r'^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before '
+                             r'absl::InitializeLog\(\) is called)')
+
+
+def our_stderr_lines(stderr: str) -> list:
+  """stderr's non-empty lines without TensorFlow's start-up lines."""
+  return [line for line in stderr.strip().splitlines()
+          if line.strip() and not TF_STARTUP_LINE.match(line)]
 
 # A Neural GPU small enough that a step takes milliseconds: for the trainer's mechanics,
 # not for learning.

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from support import ROOT
+from support import ROOT, our_stderr_lines
 
 pytestmark = pytest.mark.slow
 
@@ -139,7 +139,7 @@ def test_a_users_model_cannot_declare_a_new_setting(tmp_path):
   (tmp_path / 'wide.py').write_text(USER_MODEL.replace("summary=", "settings=('width',), summary="))
   result = command(ROOT / 'run.py', '--imports=wide.py', '--experiment=badd',
                    '--model=per_position', f'--workdir={tmp_path / "w"}', cwd=tmp_path)
-  lines = result.stderr.strip().splitlines()
+  lines = our_stderr_lines(result.stderr)
   assert result.returncode == 2 and len(lines) == 1, result.stderr[-2000:]
   assert '--width' in lines[0] and '--maps' in lines[0], lines[0]
   assert not (tmp_path / 'w').exists()

@@ -98,3 +98,13 @@ def test_default_workdirs_are_named_by_the_settings_that_change_the_preset():
   assert named({'model': 'lstm', 'seed': 0, 'roll_back': False, 'track_lengths': '41'}) == (
       'workdirs/badd_model=lstm_roll_back=false')
   assert named({'maps': 96}, 'bmul_dngpu') == 'workdirs/bmul_dngpu'
+
+
+def test_bmul_dngpu_two_stage_trains_bmul_dngpu_on_longer_bins_after_the_full_schedule():
+  ours, bmul = presets.config('bmul_dngpu_two_stage'), presets.config('bmul_dngpu')
+  assert ours.start_from_preset == 'bmul_dngpu_full_schedule'
+  assert set(ours.differing(bmul, ignore=())) == {
+      'bins', 'max_length', 'start_from_preset', 'lr', 'stop_when_solved', 'max_steps',
+      'weight_average', 'validate_suites', 'select_length'}
+  assert lengths.bins(ours) == lengths.bins(bmul) + [61, 81]
+  assert (ours.lr, ours.max_steps, ours.select_length) == (0.001, 1200, 2001)

@@ -1,6 +1,7 @@
 """The results table's rows: final weights apart from the best checkpoint, the README's
 lengths, and the command that repeats an evaluation of the final weights."""
 from experiments import results_table
+from support import ROOT
 
 
 def row(length, suites=None, final=False):
@@ -25,3 +26,11 @@ def test_the_command_of_an_evaluation_of_the_final_weights_names_the_checkpoint(
       'results/x', 'eval_lengths=7,4001_examples=16_suites=false_checkpoint=latest', result)
   assert command == ('python run.py --mode=eval --workdir=results/x --eval_lengths=7,4001 '
                      '--eval_examples=16 --nosuites --checkpoint=latest')
+
+
+def test_the_final_weights_of_a_run_that_ended_on_its_best_checkpoint_are_its_best_rows():
+  model, = [model for model in results_table.published(ROOT / 'results')
+            if model['path'].name == 'bmul_dngpu_full_schedule_seed0']
+  lengths = [row['length'] for row in model['rows']]
+  assert not any(row['final'] for row in model['rows'])
+  assert lengths == sorted(set(lengths)) and {41, 401, 4001} <= set(lengths)
