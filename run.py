@@ -157,8 +157,7 @@ def trained_run(workdir: str, mode: str):
   if not workdir:
     raise ValueError(f'{mode} needs --workdir=DIR of a trained run')
   config = workdirs.load_config(Path(workdir))
-  latest = Path(workdir) / 'checkpoints' / 'checkpoint'
-  if FLAGS.checkpoint == 'latest' and not latest.is_file():
+  if FLAGS.checkpoint == 'latest' and not stored.checkpoint_index(workdir, 'latest').is_file():
     raise ValueError(f'--checkpoint=latest: {workdir} holds no latest checkpoint (a stored '
                      'run holds it only when stored with --training_state); give '
                      '--checkpoint=best')

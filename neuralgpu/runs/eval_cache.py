@@ -39,7 +39,7 @@ def eval_dir(workdir: Path, at_lengths, count: int, suites: bool = True,
 def best_step(workdir: Path, checkpoint: str = 'best') -> int | None:
   """The step of the run's best checkpoint (checkpoint='latest': of its latest; a
   CheckpointManager names them ckpt-STEP), or None if it has none."""
-  index = Path(workdir) / {'best': 'best', 'latest': 'checkpoints'}[checkpoint] / 'checkpoint'
+  index = stored.checkpoint_index(workdir, checkpoint)
   found = re.search(r'^model_checkpoint_path: ".*?(\d+)"', index.read_text(), re.M) \
       if index.is_file() else None
   return int(found.group(1)) if found else None

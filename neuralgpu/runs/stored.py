@@ -28,10 +28,19 @@ from neuralgpu.training.sessions import SESSIONS, trained_by_commits
 MANIFEST = 'manifest.json'
 FORMAT = 1
 STORED_OUTPUTS = Path('workdirs') / 'stored'  # where reading a stored run writes
+# A run's checkpoints as --checkpoint names them: the best in best/, the latest three in
+# checkpoints/, each directory's index file ('checkpoint') naming its newest.
+CHECKPOINT_DIRS = {'best': 'best', 'latest': 'checkpoints'}
 
 
 class DamagedStore(ValueError):
   """A stored run whose files do not match its manifest."""
+
+
+def checkpoint_index(run: Path, which: str = 'best') -> Path:
+  """The index file of the run's best (which='latest': latest) checkpoint; it exists once
+  the run has one."""
+  return Path(run) / CHECKPOINT_DIRS[which] / 'checkpoint'
 
 
 def is_stored(path: Path) -> bool:
@@ -124,7 +133,7 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
   if training_state and not _training(workdir) and not _training(workdir / 'start'):
     raise ValueError(f'{workdir} has no checkpoint yet to store as its training state (the '
                      'first is saved at step 0: wait for it)')
-  if not training_state and not (workdir / 'best' / 'checkpoint').is_file():
+  if not training_state and not checkpoint_index(workdir).is_file():
     raise ValueError(f'{workdir} has no best checkpoint yet (the first is saved at the first '
                      'validation); store its training state with --training_state')
   commits = [trained_by] if trained_by else []
@@ -182,7 +191,7 @@ def _copy_run(workdir: Path, dest: Path, training_state: bool) -> dict:
   steps = {'best_step': None, 'latest_step': None, 'trained': trained_summary(workdir)}
   if training_state and _training(workdir):
     steps['latest_step'] = _copy_checkpoint(workdir / 'checkpoints', dest / 'checkpoints')
-  if (workdir / 'best' / 'checkpoint').is_file():
+  if checkpoint_index(workdir).is_file():
     steps['best_step'] = _best_weights(workdir, dest / 'best', whole=training_state)
   for name in ('config.json', SESSIONS):
     if (workdir / name).is_file():
@@ -225,7 +234,7 @@ def trained_summary(run: Path) -> dict:
 
 def _training(workdir: Path) -> bool:
   """Whether workdir has a latest checkpoint to resume from."""
-  return (workdir / 'checkpoints' / 'checkpoint').is_file()
+  return checkpoint_index(workdir, 'latest').is_file()
 
 
 def _best_weights(workdir: Path, dest: Path, whole: bool) -> int:

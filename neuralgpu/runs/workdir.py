@@ -39,9 +39,9 @@ def check(workdir: Path, config: Config) -> None:
     raise ValueError(f'--workdir={workdir} cannot be written ({existing} is '
                      f'{"not a directory" if not existing.is_dir() else "read-only"}); give '
                      'a writable directory')
-  if config.start_from and not (workdir / 'checkpoints' / 'checkpoint').exists():
+  if config.start_from and not stored.checkpoint_index(workdir, 'latest').exists():
     source = Path(config.start_from)
-    if not (source / 'best' / 'checkpoint').is_file():
+    if not stored.checkpoint_index(source).is_file():
       raise ValueError(f'--start_from={source} holds no trained run with a best checkpoint; '
                        'give the --workdir of a run that has validated at least once')
   config_path = workdir / 'config.json'
@@ -67,7 +67,7 @@ def load_config(workdir: Path) -> Config:
     raise ValueError(f'--workdir={workdir} holds no training run (no config.json); give '
                      'the --workdir of a training run')
   # The best checkpoint is saved at the first validation.
-  if not (workdir / 'best' / 'checkpoint').is_file():
+  if not stored.checkpoint_index(workdir).is_file():
     raise ValueError(f'--workdir={workdir} has no checkpoint yet (the first is saved at '
                      'the first validation); train first')
   return read_config(workdir / 'config.json')

@@ -5,17 +5,14 @@ from pathlib import Path
 import tensorflow as tf
 
 from neuralgpu import faults, model_registry
+from neuralgpu.runs.stored import CHECKPOINT_DIRS
 from neuralgpu.training.train_state import TrainState
-
-
-# Which checkpoint a command reads (--checkpoint): its directory in the workdir.
-DIRECTORIES = {'best': 'best', 'latest': 'checkpoints'}
 
 
 def best_path(workdir: Path, which: str = 'best'):
   """The path of the run's best checkpoint in WORKDIR/best (which='latest': of its
   latest in WORKDIR/checkpoints), or None if it has none."""
-  saved = tf.train.get_checkpoint_state(str(Path(workdir) / DIRECTORIES[which]))
+  saved = tf.train.get_checkpoint_state(str(Path(workdir) / CHECKPOINT_DIRS[which]))
   return saved.model_checkpoint_path if saved else None
 
 
@@ -45,8 +42,9 @@ class Checkpoints:
     # --optimizer existed resume with their Adam moments. extras: more to keep, by name.
     self.checkpoint = tf.train.Checkpoint(model=model, state=state, adam=optimizer,
                                           **(extras or {}))
-    self.latest = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'checkpoints', 3)
-    self.best = tf.train.CheckpointManager(self.checkpoint, self.workdir / 'best', 1)
+    manager = lambda which, kept: tf.train.CheckpointManager(
+        self.checkpoint, self.workdir / CHECKPOINT_DIRS[which], kept)
+    self.latest, self.best = manager('latest', 3), manager('best', 1)
     self.resumed_at = self.saved_step = None
 
   def resume(self) -> int:
