@@ -32,6 +32,7 @@ def our_stderr_lines(stderr: str) -> list:
   return [line for line in stderr.strip().splitlines()
           if line.strip() and not TF_STARTUP_LINE.match(line)]
 
+
 # A Neural GPU small enough that a step takes milliseconds: for the trainer's mechanics,
 # not for learning.
 TINY = Config(task='badd', maps=4, height=2, max_length=9, batch_size=4, eval_every=5,
