@@ -5,6 +5,7 @@ from pathlib import Path
 
 from experiments import presets
 from neuralgpu import lengths
+from neuralgpu.runs import stored as stored_runs
 from neuralgpu.training import eta
 
 # What each preset's docstring records that its runs took, as the start line quotes it
@@ -80,7 +81,8 @@ def start_line(name: str, config, workdir: Path, first_stage=None,
     what, time = f'the stored run {name}', 'no measured time for a resumed run'
   reported = lengths.to_report(config)
   longer = lengths.scaled(config, 25)
-  resuming = any((workdir / part / 'checkpoints').is_dir() for part in ('.', 'start'))
+  resuming = any((workdir / part / stored_runs.CHECKPOINT_DIRS['latest']).is_dir()
+                 for part in ('.', 'start'))
   return (f'{"resuming" if resuming else "training"} {what} in {workdir}: '
           f'{stages(config, workdir, first_stage)}; {time}; then tested at lengths '
           f'{", ".join(map(str, reported))}; test it longer with python run.py --mode=eval '

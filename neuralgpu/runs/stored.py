@@ -190,9 +190,11 @@ def _copy_run(workdir: Path, dest: Path, training_state: bool) -> dict:
   # the log copied holds every record up to the checkpoint (a resume cuts the rest).
   steps = {'best_step': None, 'latest_step': None, 'trained': trained_summary(workdir)}
   if training_state and _training(workdir):
-    steps['latest_step'] = _copy_checkpoint(workdir / 'checkpoints', dest / 'checkpoints')
+    latest = CHECKPOINT_DIRS['latest']
+    steps['latest_step'] = _copy_checkpoint(workdir / latest, dest / latest)
   if checkpoint_index(workdir).is_file():
-    steps['best_step'] = _best_weights(workdir, dest / 'best', whole=training_state)
+    steps['best_step'] = _best_weights(workdir, dest / CHECKPOINT_DIRS['best'],
+                                       whole=training_state)
   for name in ('config.json', SESSIONS):
     if (workdir / name).is_file():
       shutil.copy2(workdir / name, dest / name)
@@ -218,7 +220,7 @@ def trained_summary(run: Path) -> dict:
   import tensorflow as tf  # pylint: disable=import-outside-toplevel
 
   from neuralgpu.training.train_state import WHY_FINISHED  # pylint: disable=import-outside-toplevel
-  latest = tf.train.latest_checkpoint(str(Path(run) / 'checkpoints'))
+  latest = tf.train.latest_checkpoint(str(Path(run) / CHECKPOINT_DIRS['latest']))
   if not latest:
     return {}
   reader = tf.train.load_checkpoint(latest)
@@ -240,7 +242,7 @@ def _training(workdir: Path) -> bool:
 def _best_weights(workdir: Path, dest: Path, whole: bool) -> int:
   """The best checkpoint into dest: whole, or its weights and step only; its step."""
   if whole:
-    return _copy_checkpoint(workdir / 'best', dest)
+    return _copy_checkpoint(workdir / CHECKPOINT_DIRS['best'], dest)
   import tensorflow as tf  # pylint: disable=import-outside-toplevel
   from neuralgpu.runs import workdir as workdirs  # pylint: disable=import-outside-toplevel
   from neuralgpu.training import checkpoints  # pylint: disable=import-outside-toplevel
