@@ -180,6 +180,20 @@ def bmul_dngpu_two_stage() -> dict:
 
 
 @preset
+def bmul_dngpu_two_stage_structured() -> dict:
+  """Binary multiplication: bmul_dngpu_two_stage, its second stage half structured products.
+
+  python run.py --experiment=bmul_dngpu_two_stage_structured
+  bmul_dngpu_two_stage (same first stage, about 2.1 hours on 2 cores, so WORKDIR/start
+  may be a copy of one of its first stages) with half of every bin's examples in the second stage drawn from the
+  structured sampler (the kinds of the hard suites: carry chains, short and sparse
+  operands, a x a, a zero), as addition's second stage trains: the arm against
+  bmul_dngpu_two_stage, whose seed 0 missed a carry chain and a short operand at 401.
+  """
+  return dict(bmul_dngpu_two_stage(), hard_fraction=0.5, hard_sampler='structured')
+
+
+@preset
 def mul_bases() -> dict:
   """Decimal multiplication through a curriculum over bases (Price et al. 2016).
 
