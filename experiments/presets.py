@@ -185,13 +185,14 @@ def bmul_dngpu_two_stage_structured() -> dict:
 
   python run.py --experiment=bmul_dngpu_two_stage_structured
   bmul_dngpu_two_stage (same first stage, about 2.1 hours on 2 cores, so WORKDIR/start
-  may be a copy of one of its first stages) with half of every bin's examples in the second stage drawn from the
-  structured sampler (the kinds of the hard suites: carry chains, short and sparse
-  operands, a x a, a zero), as addition's second stage trains: the arm against
-  bmul_dngpu_two_stage. Seed 0's second stage, on the same first stage as that preset's
-  seed 0, took 6,066 s on one thread beside two or three other runs; published in
-  results/, it gets 16 of 16 random products right at 2,001 and at 4,001 (there 15),
-  125 of 128 at 401 (there 126), and misses 3 of 141 suite inputs at 401 (there 2).
+  may be a copy of one of its first stages) with half of every bin's examples in the
+  second stage drawn from the structured sampler (the kinds of the hard suites: carry
+  chains, short and sparse operands, a x a, a zero), as addition's second stage trains:
+  the arm against bmul_dngpu_two_stage. Seed 0's second stage, on the same first stage
+  as that preset's seed 0, took 6,066 s on one thread beside two or three other runs;
+  published in results/, it gets 16 of 16 random products right at 2,001 and at 4,001
+  (there 15), 125 of 128 at 401 (there 126), and misses 3 of 141 suite inputs at 401
+  (there 2).
   """
   return dict(bmul_dngpu_two_stage(), hard_fraction=0.5, hard_sampler='structured')
 
