@@ -108,3 +108,12 @@ def test_bmul_dngpu_two_stage_trains_bmul_dngpu_on_longer_bins_after_the_full_sc
       'weight_average', 'validate_suites', 'select_length'}
   assert lengths.bins(ours) == lengths.bins(bmul) + [61, 81]
   assert (ours.lr, ours.max_steps, ours.select_length) == (0.001, 1200, 2001)
+
+
+def test_bmul_dngpu_two_stage_structured_differs_from_two_stage_in_its_training_data_only():
+  ours = presets.config('bmul_dngpu_two_stage_structured')
+  plain = presets.config('bmul_dngpu_two_stage')
+  assert set(ours.differing(plain, ignore=())) == {'hard_fraction', 'hard_sampler'}
+  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'structured')
+  # The same first stage, so either preset's first stage serves both.
+  assert presets.first_stage(ours) == presets.first_stage(plain)
