@@ -7,9 +7,10 @@ no table can drift from them: a short one for the README, the whole one for docs
 One row per model and tested length, from the evaluations stored with the model: the
 random test examples and the hard suites (sequences right); an evaluation of the run's
 latest checkpoint (--checkpoint=latest) has rows of its own, marked 'final weights',
-unless that checkpoint is also the best one. The
-README shows the lengths tested with the suites and the long ones; its row sums the
-suites and names those with a wrong input; docs/results.md's has a column per suite, the
+unless that checkpoint is also the best one, and so has one with more recurrent steps
+than the input is long (--eval_step_factor), marked with its factor. The README shows
+the lengths tested with the suites and the long ones; its row sums the suites and names
+those with a wrong input; docs/results.md's has a column per suite, the
 training's steps and time, and under the table the commands that evaluate each model
 again, with how long each took.
 """
@@ -57,15 +58,14 @@ def published(root: Path) -> list[dict]:
     for result_file, result in results.items():
       commands.append((eval_command(path, result_file.parent.name, result),
                        result['seconds']))
-      if step_factor(result) != 1:
-        continue  # a probe with more steps than the input is long, not the model's row
       final = FINAL in result_file.parent.name and result['checkpoint_step'] not in best_steps
+      factor = step_factor(result)
       for row in result['lengths']:
-        key = (final, row['length'])
+        key = (final, factor, row['length'])
         held = rows.get(key)
         if held is None or (bool(row['suites']), row['examples']) > (bool(held['suites']),
                                                                      held['examples']):
-          rows[key] = {**row, 'final': final}
+          rows[key] = {**row, 'final': final, 'step_factor': factor}
     models.append({'path': path, 'manifest': listed, 'config': config,
                    'rows': [rows[key] for key in sorted(rows)], 'commands': commands})
   return models
@@ -86,8 +86,11 @@ def eval_command(path: Path, name: str, result: dict) -> str:
 
 
 def length_cell(row: dict) -> str:
-  """'4,001', or '4,001, final weights' for an evaluation of the latest checkpoint."""
-  return f'{row["length"]:,}' + (', final weights' if row['final'] else '')
+  """'4,001'; '4,001, final weights' for an evaluation of the latest checkpoint; '401, 2x
+  steps' for one with twice as many recurrent steps as the input is long."""
+  factor = row.get('step_factor', 1)
+  return (f'{row["length"]:,}' + (', final weights' if row['final'] else '') +
+          (f', {factor:g}x steps' if factor != 1 else ''))
 
 
 def step_factor(result: dict) -> float:
@@ -150,7 +153,8 @@ def table(models: list[dict]) -> str:
 
 
 MEANING = ('Random: sequences right of the held-out test examples; symbols: the share of '
-           'their symbols right (floored); hard suites: their inputs right')
+           'their symbols right (floored); hard suites: their inputs right; "2x steps" and the like: '
+           'tested with 2 (or so many) times as many recurrent steps as the input is long')
 
 
 def block(models: list[dict]) -> str:

@@ -1,4 +1,4 @@
-"""The results table's rows: final weights apart from the best checkpoint, the README's
+"""The results table's rows: final weights and more test-time steps apart, the README's
 lengths, and the command that repeats an evaluation of the final weights."""
 from experiments import results_table
 from support import ROOT
@@ -34,3 +34,11 @@ def test_the_final_weights_of_a_run_that_ended_on_its_best_checkpoint_are_its_be
   lengths = [row['length'] for row in model['rows']]
   assert not any(row['final'] for row in model['rows'])
   assert lengths == sorted(set(lengths)) and {41, 401, 4001} <= set(lengths)
+
+
+def test_an_evaluation_with_more_steps_has_rows_of_its_own_marked_with_its_factor():
+  model, = [model for model in results_table.published(ROOT / 'results')
+            if model['path'].name == 'bmul_dngpu_two_stage_seed0']
+  at_401 = [row for row in model['rows'] if row['length'] == 401]
+  assert sorted(row['step_factor'] for row in at_401) == [1, 2]
+  assert sorted(results_table.length_cell(row) for row in at_401) == ['401', '401, 2x steps']
