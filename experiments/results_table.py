@@ -153,8 +153,8 @@ def table(models: list[dict]) -> str:
 
 
 MEANING = ('Random: sequences right of the held-out test examples; symbols: the share of '
-           'their symbols right (floored); hard suites: their inputs right; "2x steps" and the like: '
-           'tested with 2 (or so many) times as many recurrent steps as the input is long')
+           'their symbols right (floored); hard suites: their inputs right; "2x steps" (or '
+           '1.5x and so on): tested with twice as many recurrent steps as the input is long')
 
 
 def block(models: list[dict]) -> str:
