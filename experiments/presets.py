@@ -198,6 +198,23 @@ def bmul_dngpu_two_stage_structured() -> dict:
 
 
 @preset
+def bmul_dngpu_two_stage_varied() -> dict:
+  """Binary multiplication: bmul_dngpu_two_stage, its second stage half operands of random lengths.
+
+  python run.py --experiment=bmul_dngpu_two_stage_varied
+  bmul_dngpu_two_stage (same first stage, about 2.1 hours on 2 cores, so WORKDIR/start
+  may be a copy of one of its first stages) with half of every bin's examples in the
+  second stage made of operands of 1 to k digits each, the numbers of digits drawn apart
+  (--hard_sampler=varied_lengths). Uniform operands never put a long run of zeros
+  between an operand's digits and the operator, and the first stages and both second
+  stages so far get some small first operands times a long one wrong at 401, whatever
+  the long one (python -m experiments.small_operands): the arm against
+  bmul_dngpu_two_stage. Its second stage is not measured yet.
+  """
+  return dict(bmul_dngpu_two_stage(), hard_fraction=0.5, hard_sampler='varied_lengths')
+
+
+@preset
 def mul_bases() -> dict:
   """Decimal multiplication through a curriculum over bases (Price et al. 2016).
 

@@ -127,7 +127,9 @@ class Config:
                               '(arithmetic tasks): the kinds of the hard-input suites drawn '
                               'at random (carry chains of any length and place, short and '
                               'sparse operands, a op a, a zero), for addition half of them '
-                              'as carry_chains.', choices=('carry_chains', 'structured'))
+                              'as carry_chains. varied_lengths (two-operand tasks): random '
+                              'operands of 1 to k digits each, the lengths drawn apart.',
+                              choices=('carry_chains', 'structured', 'varied_lengths'))
   validate_suites: bool = setting(False, "Validation also judges every input of the task's "
                                   'hard-input suites (those --mode=eval reports) at each '
                                   'of its lengths: the best checkpoint and solved need them '

@@ -20,15 +20,13 @@ OPERATIONS = {'+': (operator.add, lambda k: k + 1), '*': (operator.mul, lambda k
 class ArithmeticTask(TwoOperandTask):
   """`a op b` in `base`, op being '+' or '*'. Lengths are odd: 2k + 1, k >= 1."""
 
-  def __init__(self, name: str, base: int, op: str, zero_filled: bool = False,
-               structured: bool = False):
+  def __init__(self, name: str, base: int, op: str, zero_filled: bool = False):
     if op not in OPERATIONS:
       raise ValueError(f"{name}: op must be '+' or '*', got {op!r}; another operation is "
                        'a tasks.TwoOperandTask')
     function, result_digits = OPERATIONS[op]
     super().__init__(name, base, op, function, result_digits)
     self.zero_filled = zero_filled
-    self.structured = structured
 
   def results(self, a, b):
     if self.op == '+':
@@ -38,11 +36,11 @@ class ArithmeticTask(TwoOperandTask):
   def random_hard_training_inputs(self, rng, batch_size, length):
     """carry_chains: see random_carry_chain_inputs. structured: the kinds of the
     evaluation suites (random_structured_inputs), and for addition half of the rows
-    from random_carry_chain_inputs."""
-    if not self.structured:
+    from random_carry_chain_inputs. varied_lengths: as for any two-operand task."""
+    if self.hard_sampler == 'carry_chains':
       return self.random_carry_chain_inputs(rng, batch_size, length)
-    inputs = self.random_structured_inputs(rng, batch_size, length)
-    if self.op == '+':
+    inputs = super().random_hard_training_inputs(rng, batch_size, length)
+    if self.hard_sampler == 'structured' and self.op == '+':
       chains = rng.random(batch_size) < 0.5
       inputs[chains] = self.random_carry_chain_inputs(rng, int(chains.sum()), length)
     return inputs

@@ -81,7 +81,8 @@ class Task(abc.ABC):
   def with_hard_sampler(self, sampler: str) -> 'Task':
     """This task drawing its hard inputs (--hard_fraction) by `sampler`:
     'carry_chains' (its own hard cases, or uniform inputs) for every task; the
-    two-operand tasks (arithmetic, tasks.TwoOperandTask) also have 'structured'."""
+    two-operand tasks (arithmetic, tasks.TwoOperandTask) also have 'structured' and
+    'varied_lengths'."""
     if sampler != 'carry_chains':
       raise ValueError(f'{self.name} has its own hard inputs only; hard sampler '
                        f'{sampler!r} is an option of the arithmetic tasks')

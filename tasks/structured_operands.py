@@ -1,5 +1,6 @@
 """Operands where arithmetic learners typically fail: the evaluation suites, and the
-same kinds drawn at random for training (--hard_sampler=structured).
+same kinds drawn at random for training (--hard_sampler=structured), or operands of
+random lengths (--hard_sampler=varied_lengths).
 
 Operands are little-endian digit lists, k digits each. Each suite maps a name to a list
 of distinct (a, b) pairs; its random picks come from a generator seeded by k and the
@@ -75,6 +76,15 @@ def structured_pair(rng, k: int, base: int) -> tuple[list, list]:
   else:
     a, b = drawn(rng, k, base), [0] * k
   return (a, b) if rng.random() < 0.5 else (b, a)
+
+
+def varied_length_pair(rng, k: int, base: int) -> tuple[list, list]:
+  """Two random operands of 1 to k digits each, the numbers of digits drawn
+  independently and uniformly, in the k-digit layout. Uniform inputs almost never hold
+  an operand of a few digits, and so a long run of zeros between its digits and the
+  operator: models trained on them alone got some small first operands times a long
+  one wrong at 401, whatever the long one (experiments/small_operands.py)."""
+  return tuple(drawn(rng, k, base, int(rng.integers(1, k + 1))) for _ in range(2))
 
 
 def arithmetic_suites(k: int, base: int, op: str = '+') -> dict[str, list[tuple[list, list]]]:

@@ -26,7 +26,7 @@ from tasks.base import PAD, PAD_SYMBOL, Task
 
 DIGITS = '0123456789'
 TARGET_FORMS = ('padded', 'zero_filled')
-HARD_SAMPLERS = ('carry_chains', 'structured')
+HARD_SAMPLERS = ('carry_chains', 'structured', 'varied_lengths')
 RESULT_DIGITS_CHECKED_UP_TO = 1000  # result_digits(k) is checked for k up to this
 SHOWN_DIGITS = 24  # an operand longer than this is quoted in an error by its length
 
@@ -69,7 +69,7 @@ class TwoOperandTask(Task):
     self.vocab = (PAD_SYMBOL,) + tuple(self.digits) + (op,)
     self.op_id = len(self.vocab) - 1
     self.zero_filled = False
-    self.structured = False
+    self.hard_sampler = 'carry_chains'
     # Checked when the task is made (or its --imports module loaded), so that a mistake
     # stops no run half-way: result_digits for operands of up to 1,000 digits (the
     # papers' longest tests), and the function on every pair of one-digit operands.
@@ -83,19 +83,19 @@ class TwoOperandTask(Task):
   def with_target_form(self, form):
     if form not in TARGET_FORMS:
       raise ValueError(f'target form {form!r} is not valid; valid: {", ".join(TARGET_FORMS)}')
-    return self._variant(form == 'zero_filled', self.structured)
+    return self._variant(form == 'zero_filled', self.hard_sampler)
 
   def with_hard_sampler(self, sampler):
     if sampler not in HARD_SAMPLERS:
       raise ValueError(f'hard sampler {sampler!r} is not valid; valid: '
                        f'{", ".join(HARD_SAMPLERS)}')
-    return self._variant(self.zero_filled, sampler == 'structured')
+    return self._variant(self.zero_filled, sampler)
 
-  def _variant(self, zero_filled: bool, structured: bool) -> 'TwoOperandTask':
-    if (zero_filled, structured) == (self.zero_filled, self.structured):
+  def _variant(self, zero_filled: bool, hard_sampler: str) -> 'TwoOperandTask':
+    if (zero_filled, hard_sampler) == (self.zero_filled, self.hard_sampler):
       return self
     variant = copy.copy(self)  # a copy keeps a subclass's own state
-    variant.zero_filled, variant.structured = zero_filled, structured
+    variant.zero_filled, variant.hard_sampler = zero_filled, hard_sampler
     return variant
 
   # --- inputs ----------------------------------------------------------------------
@@ -107,15 +107,24 @@ class TwoOperandTask(Task):
 
   def random_hard_training_inputs(self, rng, batch_size, length):
     """carry_chains: uniform inputs (a general function has no carries to chain);
-    structured: random_structured_inputs."""
-    if not self.structured:
-      return self.random_inputs(rng, batch_size, length)
-    return self.random_structured_inputs(rng, batch_size, length)
+    structured: random_structured_inputs; varied_lengths: operands of random lengths
+    (structured_operands.varied_length_pair)."""
+    if self.hard_sampler == 'structured':
+      return self.random_structured_inputs(rng, batch_size, length)
+    if self.hard_sampler == 'varied_lengths':
+      return self._inputs_of_pairs(structured_operands.varied_length_pair, rng, batch_size,
+                                   length)
+    return self.random_inputs(rng, batch_size, length)
 
   def random_structured_inputs(self, rng, batch_size, length):
     """The kinds of the evaluation suites (structured_operands.structured_pair)."""
+    return self._inputs_of_pairs(structured_operands.structured_pair, rng, batch_size,
+                                 length)
+
+  def _inputs_of_pairs(self, draw_pair, rng, batch_size, length):
+    """batch_size inputs of the operand pairs draw_pair(rng, k, base) gives."""
     k = (length - 1) // 2
-    pairs = [structured_operands.structured_pair(rng, k, self.base) for _ in range(batch_size)]
+    pairs = [draw_pair(rng, k, self.base) for _ in range(batch_size)]
     return self.inputs_of(np.array([a for a, _ in pairs], np.int32).reshape(-1, k),
                           np.array([b for _, b in pairs], np.int32).reshape(-1, k))
 

@@ -276,8 +276,20 @@ def test_structured_training_inputs_draw_every_kind_of_the_suites(name):
 def test_hard_samplers_other_than_the_tasks_own_are_refused_in_one_line():
   with pytest.raises(ValueError, match="option of the arithmetic tasks"):
     tasks.get('sort').with_hard_sampler('structured')
-  with pytest.raises(ValueError, match='valid: carry_chains, structured'):
+  with pytest.raises(ValueError, match='valid: carry_chains, structured, varied_lengths'):
     tasks.get('badd').with_hard_sampler('sparse')
   structured = tasks.get('bmul').with_target_form('zero_filled').with_hard_sampler('structured')
-  assert structured.zero_filled and structured.structured
-  assert structured.with_target_form('padded').structured
+  assert structured.zero_filled and structured.hard_sampler == 'structured'
+  assert structured.with_target_form('padded').hard_sampler == 'structured'
+
+
+@pytest.mark.parametrize('name', ['badd', 'bmul', 'mul'])
+def test_varied_length_training_inputs_hold_operands_of_every_length_in_either_place(name):
+  task, k = tasks.get(name).with_hard_sampler('varied_lengths'), 20
+  inputs = task.random_hard_training_inputs(np.random.default_rng(5), 2000, 2 * k + 1)
+  np.testing.assert_array_equal(task.targets(inputs), oracle_targets(task, inputs))
+  pairs = operands(task, inputs)
+  for place in (0, 1):  # the first operand, the second: each of every length 1..k
+    digits = [len(pair[place].lstrip('0')) for pair in pairs]
+    assert set(digits) == set(range(1, k + 1)), (place, sorted(set(digits)))
+    assert min(digits.count(n) for n in range(1, k + 1)) >= 0.6 * 2000 / k

@@ -117,3 +117,11 @@ def test_bmul_dngpu_two_stage_structured_differs_from_two_stage_in_its_training_
   assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'structured')
   # The same first stage, so either preset's first stage serves both.
   assert presets.first_stage(ours) == presets.first_stage(plain)
+
+
+def test_bmul_dngpu_two_stage_varied_differs_from_two_stage_in_its_training_data_only():
+  ours = presets.config('bmul_dngpu_two_stage_varied')
+  plain = presets.config('bmul_dngpu_two_stage')
+  assert set(ours.differing(plain, ignore=())) == {'hard_fraction', 'hard_sampler'}
+  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'varied_lengths')
+  assert presets.first_stage(ours) == presets.first_stage(plain)
