@@ -53,6 +53,13 @@ def small_operand_inputs(task: TwoOperandTask, length: int, largest: int, draws:
   return (task.layout(a, x) if small_first else task.layout(x, a)), smalls
 
 
+def orders(task: TwoOperandTask) -> dict[str, bool]:
+  """The questions asked of task: both orders, or x op a alone where the task takes the
+  larger operand first (a - b)."""
+  return {order: first for order, first in ORDERS.items()
+          if not (first and task.larger_first)}
+
+
 def wrong_listing(smalls: np.ndarray, right: np.ndarray, draws: int) -> str:
   """'11 (3/3), 24 (1/3)': each small operand with a wrong answer, how many of its draws."""
   wrong = [f'{a} ({int((~right[smalls == a]).sum())}/{draws})'
@@ -77,7 +84,7 @@ def main():
     questions = {}
     for length in lengths:
       run.task.check_length(length)
-      for order, small_first in ORDERS.items():
+      for order, small_first in orders(run.task).items():
         questions[length, order] = small_operand_inputs(run.task, length, FLAGS.largest,
                                                         FLAGS.draws, small_first)
     memory.evaluation_fits(run.config, lengths)

@@ -1,5 +1,6 @@
 """experiments.small_operands: every small operand in both orders, checked against Python
 integers, and the command on a trained run."""
+import operator
 import subprocess
 import sys
 
@@ -36,6 +37,14 @@ def test_every_small_operand_with_each_long_one_in_one_order(name, small_first):
 def test_a_small_operand_too_large_for_the_length_is_refused_with_the_length_it_needs():
   with pytest.raises(ValueError, match='of at least 13'):
     small_operands.small_operand_inputs(tasks.get('bmul'), 9, 63, 1, True)
+
+
+def test_a_task_that_takes_the_larger_operand_first_is_asked_x_op_a_alone():
+  minus = tasks.TwoOperandTask('test_minus', 2, '-', operator.sub, larger_first=True)
+  assert small_operands.orders(minus) == {'x op a': False}
+  assert small_operands.orders(tasks.get('bmul')) == small_operands.ORDERS
+  inputs, _ = small_operands.small_operand_inputs(minus, 21, 9, 2, False)
+  assert (minus.targets(inputs) > 0).any()  # x - a, defined
 
 
 def test_the_listing_counts_each_wrong_small_operand_s_draws():
