@@ -20,8 +20,6 @@ from tasks import structured_operands
 from tasks.arithmetic import ArithmeticTask
 
 
-flags.DEFINE_string('workdir', None, 'A trained run of an addition task.')
-flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.carry_reach'
 WRONG_SHOWN = 8  # wrong chain lengths listed per row
@@ -76,5 +74,13 @@ def main():
                         listed or 'none']), flush=True)
 
 
+def define_flags():
+  """The program's flags, defined when it runs rather than on import: tests import this
+  module beside other programs that define --workdir too."""
+  flags.DEFINE_string('workdir', None, 'A trained run of an addition task.')
+  flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')
+
+
 if __name__ == '__main__':
+  define_flags()
   cli.run(PROGRAM, main)

@@ -21,10 +21,6 @@ from tasks import structured_operands
 from tasks.two_operand import TwoOperandTask
 
 
-flags.DEFINE_string('workdir', None, 'A trained run of a two-operand task.')
-flags.DEFINE_list('lengths', ['401'], 'Input lengths to try, comma-separated.')
-flags.DEFINE_integer('largest', 63, 'The small operands tried are 1 to this.')
-flags.DEFINE_integer('draws', 3, 'Random long operands tried with each small one.')
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.small_operands'
 WRONG_SHOWN = 12  # wrong small operands listed per row
@@ -102,5 +98,15 @@ def main():
                       wrong_listing(smalls, right, FLAGS.draws) or 'none']), flush=True)
 
 
+def define_flags():
+  """The program's flags, defined when it runs rather than on import: tests import this
+  module beside other programs that define --workdir too."""
+  flags.DEFINE_string('workdir', None, 'A trained run of a two-operand task.')
+  flags.DEFINE_list('lengths', ['401'], 'Input lengths to try, comma-separated.')
+  flags.DEFINE_integer('largest', 63, 'The small operands tried are 1 to this.')
+  flags.DEFINE_integer('draws', 3, 'Random long operands tried with each small one.')
+
+
 if __name__ == '__main__':
+  define_flags()
   cli.run(PROGRAM, main)
