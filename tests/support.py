@@ -27,6 +27,11 @@ TF_STARTUP_LINE = re.compile(r'^([IWE]\d{4} \d\d:\d\d:\d\d|WARNING: All log mess
                              r'absl::InitializeLog\(\) is called)')
 
 
+def little_endian_value(digits, base: int) -> int:
+  """The number whose digits in base are `digits`, lowest first (an operand as laid out)."""
+  return sum(int(d) * base**i for i, d in enumerate(digits))
+
+
 def our_stderr_lines(stderr: str) -> list:
   """stderr's non-empty lines without TensorFlow's start-up lines."""
   return [line for line in stderr.strip().splitlines()

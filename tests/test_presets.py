@@ -110,18 +110,12 @@ def test_bmul_dngpu_two_stage_trains_bmul_dngpu_on_longer_bins_after_the_full_sc
   assert (ours.lr, ours.max_steps, ours.select_length) == (0.001, 1200, 2001)
 
 
-def test_bmul_dngpu_two_stage_structured_differs_from_two_stage_in_its_training_data_only():
-  ours = presets.config('bmul_dngpu_two_stage_structured')
+@pytest.mark.parametrize('name, sampler', [('bmul_dngpu_two_stage_structured', 'structured'),
+                                           ('bmul_dngpu_two_stage_varied', 'varied_lengths')])
+def test_the_second_stage_arms_differ_from_two_stage_in_their_training_data_only(name, sampler):
+  ours = presets.config(name)
   plain = presets.config('bmul_dngpu_two_stage')
   assert set(ours.differing(plain, ignore=())) == {'hard_fraction', 'hard_sampler'}
-  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'structured')
-  # The same first stage, so either preset's first stage serves both.
-  assert presets.first_stage(ours) == presets.first_stage(plain)
-
-
-def test_bmul_dngpu_two_stage_varied_differs_from_two_stage_in_its_training_data_only():
-  ours = presets.config('bmul_dngpu_two_stage_varied')
-  plain = presets.config('bmul_dngpu_two_stage')
-  assert set(ours.differing(plain, ignore=())) == {'hard_fraction', 'hard_sampler'}
-  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'varied_lengths')
+  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, sampler)
+  # The same first stage, so any of these presets' first stages serves all.
   assert presets.first_stage(ours) == presets.first_stage(plain)

@@ -10,10 +10,7 @@ import pytest
 import tasks
 from experiments import small_operands
 from support import ROOT
-
-
-def value(digits, base):
-  return sum(int(d) * base**i for i, d in enumerate(digits))
+from support import little_endian_value as value
 
 
 @pytest.mark.parametrize('name', ['bmul', 'badd', 'mul'])
