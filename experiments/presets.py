@@ -172,7 +172,9 @@ def bmul_dngpu_two_stage() -> dict:
   holding a weight average (decay 0.998): badd_dngpu_two_stage's second stage, on random
   products only. Seed 0's second stage took 4,959 s on one thread beside another run;
   published in results/, it gets 126 of 128 random products right at 401, 16 of 16 at
-  2,001 and 15 of 16 at 4,001, and misses 2 of 141 suite inputs at 401.
+  2,001 and 15 of 16 at 4,001, and misses 2 of 141 suite inputs at 401. Seed 1's (4,841 s
+  on one thread beside two other runs) gets 128 of 128 at 401, 16 of 16 at 2,001 and 15
+  of 16 at 4,001, but only 75 of 141 suite inputs at 401.
   """
   return dict(bmul_dngpu(), bins=LONG_BINS, max_length=81,
               start_from_preset='bmul_dngpu_full_schedule', lr=0.001, stop_when_solved=False,
@@ -209,7 +211,11 @@ def bmul_dngpu_two_stage_varied() -> dict:
   between an operand's digits and the operator, and the first stages and both second
   stages so far get some small first operands times a long one wrong at 401, whatever
   the long one (python -m experiments.small_operands): the arm against
-  bmul_dngpu_two_stage. Its second stage is not measured yet.
+  bmul_dngpu_two_stage. Seeds 0 and 1, on that preset's published first stages, took
+  3,967 and 3,985 s for the second stage, side by side on one thread each; published in
+  results/: 16 of 16 random products right at 2,001 each, 16 and 14 of 16 at 4,001, 125
+  and 127 of 128 at 401, and 139 and 125 of 141 suite inputs at 401. Seed 1 gets every
+  small first operand right; seed 0 still gets 11 times x wrong.
   """
   return dict(bmul_dngpu_two_stage(), hard_fraction=0.5, hard_sampler='varied_lengths')
 
