@@ -76,6 +76,17 @@ def test_a_run_in_its_first_stage_is_stored_with_that_stages_state_and_commits(t
   assert (tmp_path / 'parked' / 'start' / 'checkpoints' / 'checkpoint').is_file()
 
 
+def test_a_commit_given_that_the_run_records_too_is_listed_once(trained, tmp_path):
+  _, root = trained
+  recorded = sessions.trained_by_commits(root / 'straight')
+  commit, space, rest = recorded[0].partition(' ')
+  given = commit[:7] + space + rest  # abbreviated, as --trained_by takes it
+  listed = stored.store(root / 'straight', tmp_path / 'stored', trained_by=given)
+  assert listed['trained_by_commits'] == [given, *recorded[1:]]
+  assert not stored.same_commit(commit[:7], commit + ' with uncommitted changes')
+  assert not stored.same_commit('a1bbdc7', 'b1bbdc7e2f')
+
+
 def test_the_manifest_lists_every_file_and_the_best_weights_leave_the_optimizer(trained):
   _, root = trained
   listed = stored.manifest(root / 'published')

@@ -114,6 +114,13 @@ def _score(scores) -> str:
           f'{100 * scores["symbol_accuracy"]:.4f}% of the symbols')
 
 
+def same_commit(a: str, b: str) -> bool:
+  """Whether two commits as sessions.jsonl names them ('a1bbdc7e2f', perhaps ' with
+  uncommitted changes' after it) are one, either hash perhaps abbreviated (a1bbdc7)."""
+  (hash_a, _, rest_a), (hash_b, _, rest_b) = a.partition(' '), b.partition(' ')
+  return rest_a == rest_b and (hash_a.startswith(hash_b) or hash_b.startswith(hash_a))
+
+
 def store(workdir: Path, dest: Path, training_state: bool = False,
           trained_by: str = '', preset: str = '') -> dict:
   """Stores the run in workdir into dest (replacing a stored run there) and returns the
@@ -138,7 +145,8 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
                      'validation); store its training state with --training_state')
   commits = [trained_by] if trained_by else []
   for run in (workdir / 'start', workdir):  # a two-stage run's first stage, then itself
-    commits += [c for c in trained_by_commits(run) if c not in commits]
+    commits += [c for c in trained_by_commits(run)
+                if not any(same_commit(c, listed) for listed in commits)]
   if not commits:
     raise ValueError(f'{workdir} records no commit of the code that trained it (a run '
                      f'from before {SESSIONS}); give it, e.g. --trained_by=a1bbdc7')
