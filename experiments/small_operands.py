@@ -8,8 +8,8 @@ At each length (operands of k digits) it asks a op x and x op a for every a up t
 base, so the same for every model). The `short_operands` suite of --mode=eval tries one
 drawn operand of each length 1, 2, 4, ...; this tries every small value, in both orders:
 the operands sit in different places of the input, the first where the answer is read.
-It found multiplication models right on x × a for every a and x tried and wrong on
-11 × x for every x tried (docs/results.md, Multiplication).
+It found every multiplication model right on x × a for every a and x tried, and all
+but one wrong on 11 × x for every x tried (docs/results.md, Multiplication).
 """
 import numpy as np
 from absl import flags
