@@ -307,7 +307,7 @@ def main():
                                      config.eval_examples, FLAGS.suite)
     elif FLAGS.resume_from:
       config, workdir = resumed_run()
-      first_stage = None  # read from the stored first stage's config.json, if it trains
+      earlier = ()  # read from the stored first stage's config.json, if it trains
     elif FLAGS.mode == 'examples':
       show_examples(examples_config())
       return
@@ -318,8 +318,8 @@ def main():
           FLAGS.workdir or presets.default_workdir(FLAGS.experiment, given_settings())),
           config)
       workdirs.claim(workdir, config)
-      first_stage = presets.first_stage(config) if config.start_from_preset else None
-      print(start_line.start_line(FLAGS.experiment, config, workdir, first_stage),
+      earlier = presets.earlier_stages(config)
+      print(start_line.start_line(FLAGS.experiment, config, workdir, earlier),
             flush=True)
     stored.STORED_OUTPUTS = Path(FLAGS.stored_outputs)
   except ValueError as error:
@@ -339,7 +339,7 @@ def main():
     actions.trace_states(config, workdir, traced, FLAGS.suite or 'random')
   else:
     try:
-      trainer = actions.start_training(config, workdir, first_stage)
+      trainer = actions.start_training(config, workdir, earlier)
     except ValueError as error:  # a checkpoint or workdir that cannot be used
       fail(str(error))
     actions.train_and_report(trainer)

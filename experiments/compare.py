@@ -155,8 +155,7 @@ def main():
   for name, seed, config, workdir in runs:
     print(f'=== {name}, seed {seed}: {model_name(config)} in {workdir}', flush=True)
     trained = (stored.trained_summary(workdir) if FLAGS.runs else
-               actions.train_only(config, workdir, presets.first_stage(config)
-                                   if config.start_from_preset else None))
+               actions.train_only(config, workdir, presets.earlier_stages(config)))
     scores = actions.accuracy_by_length(config, workdir, lengths, FLAGS.eval_examples)
     results.append({'preset': name, 'model': model_name(config), 'seed': seed,
                     'workdir': str(workdir), **trained,

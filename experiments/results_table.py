@@ -99,8 +99,12 @@ def step_factor(result: dict) -> float:
 
 
 def training(listed: dict) -> tuple:
-  """(steps, seconds) of training, a first stage's included: '3,600 + 1,200'."""
-  stages = [listed.get('first_stage', {}).get('trained'), listed['trained']]
+  """(steps, seconds) of training, the stages' before it included (trained in start/ or
+  a stored run it started from): '3,600 + 1,200'."""
+  stages, stage = [], listed
+  while stage:
+    stages.insert(0, stage['trained'])
+    stage = stage.get('first_stage') or stage.get('started_from')
   stages = [s for s in stages if s]
   steps = ' + '.join(f'{s["steps"]:,}' for s in stages)
   return steps, sum(s['train_seconds'] for s in stages)

@@ -9,7 +9,7 @@ base, so the same for every model). The `short_operands` suite of --mode=eval tr
 drawn operand of each length 1, 2, 4, ...; this tries every small value, in both orders:
 the operands sit in different places of the input, the first where the answer is read.
 It found every multiplication model right on x × a for every a and x tried, and all
-but one wrong on 11 × x for every x tried (docs/results.md, Multiplication).
+but two wrong on some a × x (docs/results.md, Multiplication).
 """
 import numpy as np
 from absl import flags

@@ -31,6 +31,9 @@ MEASURED = {
     'bmul_dngpu_two_stage_varied': "about 2.1 hours on 2 cores for the first stage "
                                    "(bmul_dngpu_two_stage's), 3,967 and 3,985 s for the "
                                    'second (seeds 0 and 1) on one thread each, side by side',
+    'bmul_dngpu_three_stage': 'about 2.1 hours on 2 cores for the first stage, about '
+                              '4,000 s for the second on one thread, 2,240 and 2,268 s for '
+                              'the third (seeds 0 and 1) on one thread each, side by side',
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
     'smoke': "7 s with TensorFlow's start-up, shared",
@@ -57,14 +60,18 @@ def measured_time(name: str, config) -> str:
   return f'measured: {MEASURED[name]}'
 
 
-def stages(config, workdir: Path, first_stage) -> str:
-  """What the run trains: its steps, after its first stage's if it has one."""
+def stages(config, workdir: Path, earlier=()) -> str:
+  """What the run trains: its steps, after those of the stages before it, earliest first
+  (earlier: their Configs, nearest first; a stage not given is named without its steps)."""
+  before, stage = [], config
+  while stage and stage.start_from_preset:
+    known = earlier[len(before)] if len(before) < len(earlier) else None
+    workdir = workdir / 'start'
+    before.insert(0, f'{stage.start_from_preset} in {workdir}' +
+                  (f' ({steps(known)})' if known else ''))
+    stage = known
   own = steps(config)
-  if not config.start_from_preset:
-    return own
-  before = f' ({steps(first_stage)})' if first_stage else ''
-  return (f'first {config.start_from_preset} in {workdir / "start"}{before}, then from its '
-          f'best weights {own}')
+  return f'first {", then ".join(before)}, then from its best weights {own}' if before else own
 
 
 def steps(config) -> str:
@@ -75,10 +82,11 @@ def steps(config) -> str:
   return f'{count}{hours} at lengths up to {config.max_length}'
 
 
-def start_line(name: str, config, workdir: Path, first_stage=None,
+def start_line(name: str, config, workdir: Path, earlier=(),
                stored: bool = False) -> str:
   """The line: `name` is the preset, or (stored) the stored run --resume_from goes on
-  from; first_stage: the Config of a --start_from_preset run's first stage."""
+  from; earlier: the Configs of a --start_from_preset run's stages before it, nearest
+  first."""
   if not stored:
     summary = presets.summary(name).rstrip('.')
     what = f'{name} ({summary[0].lower() + summary[1:]})'
@@ -87,9 +95,9 @@ def start_line(name: str, config, workdir: Path, first_stage=None,
     what, time = f'the stored run {name}', 'no measured time for a resumed run'
   reported = lengths.to_report(config)
   longer = lengths.scaled(config, 25)
-  resuming = any((workdir / part / stored_runs.CHECKPOINT_DIRS['latest']).is_dir()
-                 for part in ('.', 'start'))
+  resuming = any((workdir.joinpath(*['start'] * depth) / stored_runs.CHECKPOINT_DIRS['latest'])
+                 .is_dir() for depth in range(len(earlier) + 2))
   return (f'{"resuming" if resuming else "training"} {what} in {workdir}: '
-          f'{stages(config, workdir, first_stage)}; {time}; then tested at lengths '
+          f'{stages(config, workdir, earlier)}; {time}; then tested at lengths '
           f'{", ".join(map(str, reported))}; test it longer with python run.py --mode=eval '
           f'--workdir={workdir} --eval_lengths={longer} --eval_examples=16')

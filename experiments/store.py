@@ -10,6 +10,7 @@ evaluations; the second also the latest checkpoint whole, which
 into the same DEST replaces it. `--check=DIR` checks a stored run against its manifest;
 `--add_evaluations=DIR` adds the evaluations made of it since.
 """
+import dataclasses
 from pathlib import Path
 
 from absl import flags
@@ -39,14 +40,33 @@ PROGRAM = 'experiments.store'
 
 def check_preset(workdir: Path, name: str) -> None:
   """ValueError unless the run in workdir has the settings of preset `name` (with its
-  seed; settings that only steer a run, like --max_steps, aside)."""
+  seed; settings that only steer a run, like --max_steps, aside). A run begun with
+  --start_from from a stored model of the preset's --start_from_preset, of its seed, has
+  the preset's first stage."""
   if not (workdir / 'config.json').is_file():
     raise ValueError(f'{workdir} holds no training run (no config.json)')
   config = workdirs.read_config(workdir / 'config.json')
-  differ = presets.config(name, {'seed': config.seed}).differences(config)
+  preset = presets.config(name, {'seed': config.seed})
+  if started_from_stored_stage(config, preset):
+    preset = dataclasses.replace(preset, start_from=config.start_from, start_from_preset='')
+  differ = preset.differences(config)
   if differ:
+    hint = ('' if not preset.start_from_preset else
+            f' (--start_from may be a stored run of --preset={preset.start_from_preset} '
+            'with the same seed instead)')
     raise ValueError(f'--preset={name}: the run in {workdir} differs from it: '
-                     f'{"; ".join(differ)}')
+                     f'{"; ".join(differ)}{hint}')
+
+
+def started_from_stored_stage(config, preset) -> bool:
+  """Whether the run began (--start_from) from a stored model of the preset's stage before
+  (--start_from_preset), of the same seed: as good as that stage trained in start/."""
+  if not (config.start_from and preset.start_from_preset and
+          stored.is_stored(Path(config.start_from))):
+    return False
+  stage = workdirs.read_config(Path(config.start_from) / 'config.json')
+  return (stored.manifest(Path(config.start_from))['preset'], stage.seed) == (
+      preset.start_from_preset, config.seed)
 
 
 def main():
@@ -87,13 +107,18 @@ def main():
 
 
 def describe(listed: dict) -> str:
-  """What a manifest holds: the steps of the best and latest checkpoints, by stage."""
-  parts = []
-  for stage, steps in (('first stage: ', listed.get('first_stage')), ('', listed)):
-    if steps and steps['best_step'] is not None:
-      parts.append(f'{stage}best checkpoint of step {steps["best_step"]}')
-    if steps and steps.get('latest_step') is not None:
-      parts.append(f'{stage}training state at step {steps["latest_step"]}')
+  """What a manifest holds: the steps of the best and latest checkpoints, by stage, the
+  stages before (in start/, start/start/ ...) first."""
+  parts, depth = [], 0
+  while listed:
+    where = f'{"start/" * depth}: ' if depth else ''
+    held = []
+    if listed['best_step'] is not None:
+      held.append(f'{where}best checkpoint of step {listed["best_step"]}')
+    if listed.get('latest_step') is not None:
+      held.append(f'{where}training state at step {listed["latest_step"]}')
+    parts[:0] = held
+    listed, depth = listed.get('first_stage'), depth + 1
   return ', '.join(parts)
 
 if __name__ == '__main__':

@@ -40,12 +40,13 @@ from tasks.base import PAD
 # pylint: enable=wrong-import-position
 
 
-def train(config: Config, workdir, first_stage: Config = None,
+def train(config: Config, workdir, earlier_stages: tuple[Config, ...] = (),
           verbose: bool = False) -> 'TrainedRun':
   """Trains (or resumes) `config` in `workdir` as `python run.py` does, evaluates its
   best checkpoint into WORKDIR/eval, and returns the trained run. ValueError before any
   work if the settings, the workdir or the memory they need are not usable. A config
-  with --start_from_preset trains `first_stage` first (presets.first_stage(config)).
+  with --start_from_preset trains `earlier_stages` first
+  (experiments.presets.earlier_stages(config)).
 
   verbose=False (the default) prints a few lines when done: the step reached and the
   evaluation's table (its wrong answers are in WORKDIR/eval/results.json); should
@@ -56,10 +57,10 @@ def train(config: Config, workdir, first_stage: Config = None,
   workdirs.claim(workdir, config.validate())
   start = time.time()
   if verbose:
-    actions.train_and_report(actions.start_training(config, workdir, first_stage))
+    actions.train_and_report(actions.start_training(config, workdir, earlier_stages))
     return load(workdir)
   with held_output.held_back():
-    trainer = actions.start_training(config, workdir, first_stage)
+    trainer = actions.start_training(config, workdir, earlier_stages)
     actions.train_and_report(trainer)
   run = load(workdir)
   print(f'{workdir}: trained to step {int(trainer.state.step)} and evaluated in '

@@ -78,7 +78,7 @@ def test_badd_dngpu_two_stage_is_badd_dngpu_long_after_badd_dngpu_structured():
   assert set(ours.differing(long, ignore=())) == {
       'start_from_preset', 'lr', 'stop_when_solved', 'max_steps', 'weight_average',
       'validate_suites', 'select_length'}
-  assert presets.first_stage(ours) == presets.config('badd_dngpu_structured')
+  assert presets.earlier_stages(ours) == (presets.config('badd_dngpu_structured'),)
 
 
 def test_experiment_list_prints_one_line_per_preset():
@@ -118,4 +118,19 @@ def test_the_second_stage_arms_differ_from_two_stage_in_their_training_data_only
   assert set(ours.differing(plain, ignore=())) == {'hard_fraction', 'hard_sampler'}
   assert (ours.hard_fraction, ours.hard_sampler) == (0.5, sampler)
   # The same first stage, so any of these presets' first stages serves all.
-  assert presets.first_stage(ours) == presets.first_stage(plain)
+  assert presets.earlier_stages(ours) == presets.earlier_stages(plain)
+
+
+def test_bmul_dngpu_three_stage_trains_the_varied_second_stage_on_to_length_161():
+  ours = presets.config('bmul_dngpu_three_stage', {'seed': 2})
+  varied = presets.config('bmul_dngpu_two_stage_varied', {'seed': 2})
+  assert set(ours.differing(varied, ignore=())) == {
+      'start_from_preset', 'bins', 'max_length', 'max_steps', 'eval_every', 'select_length'}
+  assert lengths.bins(ours) == lengths.bins(varied) + [161]
+  assert (ours.max_length, ours.max_steps, ours.select_length) == (161, 200, 0)
+  # Three stages: the full schedule, the varied second stage, then this one.
+  assert presets.earlier_stages(ours) == (varied, *presets.earlier_stages(varied))
+  # From a stored second stage instead, given --start_from.
+  given = presets.config('bmul_dngpu_three_stage',
+                         {'start_from': 'results/bmul_dngpu_two_stage_varied_seed0'})
+  assert (given.start_from_preset, presets.earlier_stages(given)) == ('', ())

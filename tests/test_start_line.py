@@ -17,9 +17,9 @@ def test_every_preset_has_a_measured_time_whose_numbers_are_its_docstrings(name)
 
 def line(name, given=None, workdir=None):
   config = presets.config(name, given or {})
-  first = presets.first_stage(config) if config.start_from_preset else None
   return start_line.start_line(name, config,
-                               workdir or presets.default_workdir(name, given or {}), first)
+                               workdir or presets.default_workdir(name, given or {}),
+                               presets.earlier_stages(config))
 
 
 def test_the_default_run_says_what_it_trains_where_for_how_long_and_how_to_test_it():
@@ -53,6 +53,17 @@ def test_a_workdir_holding_checkpoints_is_resumed(tmp_path):
   (tmp_path / 'checkpoints').rmdir()
   (tmp_path / 'start' / 'checkpoints').mkdir(parents=True)  # a first stage under way
   assert line('smoke', workdir=tmp_path).startswith('resuming smoke')
+  (tmp_path / 'start' / 'checkpoints').rmdir()
+  (tmp_path / 'start' / 'start' / 'checkpoints').mkdir(parents=True)  # the stage before it
+  assert line('bmul_dngpu_three_stage', workdir=tmp_path).startswith('resuming')
+
+
+def test_a_run_of_three_stages_names_each_stage_earliest_first():
+  assert ('in workdirs/bmul_dngpu_three_stage: first bmul_dngpu_full_schedule in '
+          'workdirs/bmul_dngpu_three_stage/start/start (20,000 steps at lengths up to 41), '
+          'then bmul_dngpu_two_stage_varied in workdirs/bmul_dngpu_three_stage/start (1,200 '
+          'steps at lengths up to 81), then from its best weights 200 steps at lengths up to '
+          '161;') in line('bmul_dngpu_three_stage')
 
 
 def test_a_run_resumed_from_a_stored_run_names_it_and_claims_no_time(tmp_path):

@@ -317,3 +317,33 @@ def test_a_probe_with_more_steps_is_checked_with_its_setting_and_is_no_row_of_th
       '--nosuites --eval_step_factor=1.5')
   assert results_table.step_factor(result) == 1.5
   assert results_table.step_factor({'lengths': []}) == 1  # stored before the setting
+
+
+def test_a_run_begun_from_a_stored_model_of_its_presets_stage_before_is_that_presets(tmp_path,
+                                                                                     monkeypatch):
+  from experiments import store  # pylint: disable=import-outside-toplevel
+  def after_smoke():
+    return dict(presets.smoke(), start_from_preset='smoke', max_steps=4)
+  presets.preset(after_smoke)
+  monkeypatch.chdir(tmp_path)  # --start_from as a command gives it, relative
+  try:
+    Trainer(presets.config('smoke', {'seed': 1, 'max_steps': 2}), tmp_path / 'first').train()
+    stored.store(tmp_path / 'first', Path('results/smoke_seed1'), preset='smoke')
+    for seed in (1, 2):
+      config = presets.config('after_smoke', {'seed': seed, 'start_from': 'results/smoke_seed1'})
+      assert config.start_from_preset == ''  # the given --start_from replaces it
+      Trainer(config, tmp_path / f'second{seed}').train()
+    store.check_preset(tmp_path / 'second1', 'after_smoke')
+    listed = stored.store(tmp_path / 'second1', Path('results/after_smoke_seed1'),
+                          preset='after_smoke')
+    assert (listed['started_from']['path'], listed['started_from']['preset']) == (
+        'results/smoke_seed1', 'smoke')
+    assert results_table.training(listed)[0] == '2 + 4'  # the stage before counted
+    assert listed['trained_by_commits'] == listed['started_from']['trained_by_commits']
+    with pytest.raises(ValueError, match=r"--preset=after_smoke: the run in .*second2 differs "
+                       r"from it: start_from \('results/smoke_seed1' -> ''\); start_from_preset "
+                       r"\('' -> 'smoke'\) \(--start_from may be a stored run of "
+                       r"--preset=smoke with the same seed instead\)"):
+      store.check_preset(tmp_path / 'second2', 'after_smoke')  # begun from another seed's
+  finally:
+    del presets.PRESETS['after_smoke']

@@ -16,6 +16,7 @@ from experiments import presets
 from neuralgpu import faults
 from neuralgpu.config import Config
 from neuralgpu.evaluation import evaluate
+from neuralgpu.runs import stored
 from neuralgpu.runs import workdir as workdirs
 from neuralgpu.training import checkpoints
 from neuralgpu.training.curriculum import CURRICULUM_WINDOW
@@ -191,7 +192,7 @@ def test_start_from_begins_at_the_best_weights_of_another_run(tmp_path):
 
 def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_best(tmp_path):
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'seed': 1, 'max_steps': 5})
-  trainer = Trainer(config, tmp_path, presets.first_stage(config))
+  trainer = Trainer(config, tmp_path, presets.earlier_stages(config))
   assert trainer.train() == 5
   first = workdirs.load_config(tmp_path / 'start')
   assert (first.seed, first.max_steps, first.start_from_preset) == (1, 20, '')
@@ -206,6 +207,29 @@ def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_be
   assert not (tmp_path / 'start').exists()
 
 
+def test_a_stage_whose_preset_starts_from_another_trains_the_chain_in_order(tmp_path):
+  def second():
+    return dict(presets.smoke(), start_from_preset='smoke', max_steps=12)
+  presets.preset(second)
+  try:
+    config = presets.config('smoke', {'start_from_preset': 'second', 'max_steps': 5})
+    earlier = presets.earlier_stages(config)
+    assert [(c.start_from_preset, c.max_steps) for c in earlier] == [('smoke', 12), ('', 20)]
+    assert Trainer(config, tmp_path, earlier).train() == 5
+  finally:
+    del presets.PRESETS['second']
+  steps = {part: stored.trained_summary(tmp_path / part)['steps']
+           for part in ('start/start', 'start', '.')}
+  assert steps == {'start/start': 20, 'start': 12, '.': 5}
+  # Each stage began from the best weights of the one before.
+  for later, before in (('start', 'start/start'), ('.', 'start')):
+    begun = checkpoint_weights(tmp_path / later / 'checkpoints' / 'ckpt-0')
+    best = checkpoint_weights(checkpoints.best_path(tmp_path / before))
+    assert begun.keys() == best.keys() and best
+    for name in best:
+      np.testing.assert_array_equal(begun[name], best[name], err_msg=(later, name))
+
+
 def test_a_signal_in_the_first_stage_names_that_stage_and_its_checkpoint(tmp_path,
                                                                           monkeypatch):
   @contextlib.contextmanager
@@ -215,7 +239,7 @@ def test_a_signal_in_the_first_stage_names_that_stage_and_its_checkpoint(tmp_pat
   monkeypatch.setattr(faults, 'signals_deferred', sigterm_already_received)
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'max_steps': 5})
   with pytest.raises(faults.Interrupted) as stop:
-    Trainer(config, tmp_path, presets.first_stage(config)).train()
+    Trainer(config, tmp_path, presets.earlier_stages(config)).train()
   assert (stop.value.step, stop.value.workdir) == (0, tmp_path / 'start')
   assert tf.train.latest_checkpoint(tmp_path / 'start' / 'checkpoints').endswith('ckpt-0')
   assert not (tmp_path / 'checkpoints').exists()

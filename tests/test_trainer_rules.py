@@ -244,18 +244,25 @@ def test_a_task_in_stages_runs_the_length_curriculum_once_per_stage(tmp_path):
 def test_a_first_stage_not_handed_down_is_asked_for(tmp_path):
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'max_steps': 5})
   with pytest.raises(ValueError, match=r'--start_from_preset=smoke: its run\'s Config is '
-                     r'needed, as first_stage=experiments.presets.first_stage\(config\)'):
+                     r'needed, as earlier_stages=experiments.presets.earlier_stages\(config\)'):
     Trainer(config, tmp_path).train()
   assert not (tmp_path / 'start').exists()
 
 
-def test_a_preset_that_starts_from_another_run_cannot_be_the_first_stage():
-  def starts_elsewhere():
-    return dict(presets.smoke(), start_from_preset='smoke')
-  presets.preset(starts_elsewhere)
+@pytest.mark.parametrize('settings, error', [
+    (dict(start_from_preset='looped'), r'--start_from_preset=looped comes back round to '
+     r'itself: looped -> looped; a chain of stages must begin with a preset that trains '
+     r'from scratch'),
+    (dict(start_from='somewhere'), r'--start_from_preset=looped starts from a trained run '
+     r'itself \(--start_from\); give a preset that trains from scratch or from another'),
+])
+def test_a_chain_of_stages_must_begin_with_a_preset_that_trains_from_scratch(settings,
+                                                                             error):
+  def looped():
+    return dict(presets.smoke(), **settings)
+  presets.preset(looped)
   try:
-    with pytest.raises(ValueError, match=r'--start_from_preset=starts_elsewhere starts from '
-                       r'another run itself; give a preset that trains from the start'):
-      presets.config('smoke', {'start_from_preset': 'starts_elsewhere'})
+    with pytest.raises(ValueError, match=error):
+      presets.config('smoke', {'start_from_preset': 'looped'})
   finally:
-    del presets.PRESETS['starts_elsewhere']
+    del presets.PRESETS['looped']

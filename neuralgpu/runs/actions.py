@@ -17,12 +17,12 @@ from neuralgpu.training.train import Trainer
 from neuralgpu.training.train_state import WHY_FINISHED
 
 
-def start_training(config, workdir: Path, first_stage=None) -> Trainer:
+def start_training(config, workdir: Path, earlier_stages=()) -> Trainer:
   """The trainer of the run in workdir, resumed from its latest usable checkpoint;
   UnusableCheckpoint with nothing in the workdir changed; lock.Busy if another process
   writes there."""
   lock.hold(workdir)
-  trainer = Trainer(config, workdir, first_stage)
+  trainer = Trainer(config, workdir, earlier_stages)
   trainer.saves.resume()
   return trainer
 
@@ -37,12 +37,12 @@ def train_and_report(trainer: Trainer) -> None:
   evaluate_runs([(workdir, config)], lengths.to_report(config), config.eval_examples)
 
 
-def train_only(config, workdir: Path, first_stage=None) -> dict:
-  """Trains (or resumes) the run in workdir (first_stage: as Trainer takes it); its
+def train_only(config, workdir: Path, earlier_stages=()) -> dict:
+  """Trains (or resumes) the run in workdir (earlier_stages: as Trainer takes them); its
   steps, why it stopped, the curriculum length it reached, its training wall time over
   every session."""
   lock.hold(workdir)
-  trainer = Trainer(config, workdir, first_stage)
+  trainer = Trainer(config, workdir, earlier_stages)
   trainer.train()
   return {'steps': int(trainer.state.step),
           'stopped': WHY_FINISHED.get(int(trainer.state.finished), 'step budget'),

@@ -137,16 +137,17 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
   if dest.exists() and not (dest.is_dir() and (is_stored(dest) or not any(dest.iterdir()))):
     raise ValueError(f'{dest} exists and is not a stored run or an empty directory; give '
                      'a new directory')
-  if training_state and not _training(workdir) and not _training(workdir / 'start'):
+  if training_state and not any(_training(stage) for stage in stage_dirs(workdir)):
     raise ValueError(f'{workdir} has no checkpoint yet to store as its training state (the '
                      'first is saved at step 0: wait for it)')
   if not training_state and not checkpoint_index(workdir).is_file():
     raise ValueError(f'{workdir} has no best checkpoint yet (the first is saved at the first '
                      'validation); store its training state with --training_state')
   commits = [trained_by] if trained_by else []
-  for run in (workdir / 'start', workdir):  # a two-stage run's first stage, then itself
-    commits += [c for c in trained_by_commits(run)
-                if not any(same_commit(c, listed) for listed in commits)]
+  before = started_from(workdir)
+  for found in [before.get('started_from', {}).get('trained_by_commits', []),
+                *map(trained_by_commits, stage_dirs(workdir))]:
+    commits += [c for c in found if not any(same_commit(c, listed) for listed in commits)]
   if not commits:
     raise ValueError(f'{workdir} records no commit of the code that trained it (a run '
                      f'from before {SESSIONS}); give it, e.g. --trained_by=a1bbdc7')
@@ -161,7 +162,7 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
     listed = {'format': FORMAT, 'preset': preset, 'stored_from': str(workdir.resolve()),
               'stored_at': time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
               'trained_by_commits': commits, 'training_state': training_state,
-              **steps, 'files': files}
+              **steps, **before, 'files': files}
     (temporary / MANIFEST).write_text(json.dumps(listed, indent=1) + '\n')
   except BaseException:
     shutil.rmtree(temporary, ignore_errors=True)
@@ -170,6 +171,27 @@ def store(workdir: Path, dest: Path, training_state: bool = False,
     shutil.rmtree(dest)
   os.replace(temporary, dest)
   return listed
+
+
+def stage_dirs(workdir: Path) -> list[Path]:
+  """The workdirs of a run's stages, earliest first: ..., start/start, start, itself."""
+  stages = [workdir]
+  while (stages[0] / 'start' / 'config.json').is_file():
+    stages.insert(0, stages[0] / 'start')
+  return stages
+
+
+def started_from(workdir: Path) -> dict:
+  """For a run begun (--start_from) from a stored run: {'started_from': where, its preset
+  and how it trained, its stages before included}, so that the stored run says how far
+  its model trained in all; else {}."""
+  source = json.loads((workdir / 'config.json').read_text()).get('start_from', '')
+  if not (source and is_stored(Path(source))):
+    return {}
+  before = manifest(Path(source))
+  return {'started_from': {'path': source, **{key: before[key] for key in (
+      'preset', 'trained_by_commits', 'best_step', 'trained', 'first_stage', 'started_from')
+      if key in before}}}
 
 
 def add_evaluations(path: Path) -> list[str]:

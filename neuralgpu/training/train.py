@@ -26,11 +26,12 @@ from neuralgpu.training.validation import SOLVED_STREAK, Validation, Verdict
 
 class Trainer:
 
-  def __init__(self, config, workdir: Path, first_stage=None):
-    """first_stage: with --start_from_preset, the Config of that preset's run (the
-    presets resolve it: experiments.presets.first_stage); a run resumed with its first
-    stage's workdir (WORKDIR/start) reads it there."""
-    self.config, self.workdir, self.first_stage = config, Path(workdir), first_stage
+  def __init__(self, config, workdir: Path, earlier_stages=()):
+    """earlier_stages: with --start_from_preset, the Configs of the runs before this
+    one, nearest first (the presets resolve them: experiments.presets.earlier_stages); a
+    run resumed with its first stage's workdir (WORKDIR/start) reads them there."""
+    self.config, self.workdir = config, Path(workdir)
+    self.earlier_stages = tuple(earlier_stages)
     threads.configure(config)  # first: the pools are fixed once TensorFlow runs
     self.metrics = MetricsLog(self.workdir)
     self.task = config.get_task()
@@ -135,20 +136,20 @@ class Trainer:
 
   def train_first_stage(self) -> str:
     """--start_from_preset: trains (or resumes, or finds finished) that preset's run in
-    WORKDIR/start before this run's first checkpoint; its workdir, or '' if there is
-    none to train."""
+    WORKDIR/start before this run's first checkpoint, after the stages before it in
+    WORKDIR/start/start and so on; its workdir, or '' if there is none to train."""
     name = self.config.start_from_preset
     if not name or self.saves.latest.checkpoints:
       return ''
     workdir = self.workdir / 'start'
-    stage = self.first_stage
-    if stage is None and (workdir / 'config.json').is_file():
-      stage = workdirs.read_config(workdir / 'config.json')
-    if stage is None:
+    stages = self.earlier_stages
+    if not stages and (workdir / 'config.json').is_file():
+      stages = (workdirs.read_config(workdir / 'config.json'),)  # it reads its own first
+    if not stages:
       raise ValueError(f'--start_from_preset={name}: its run\'s Config is needed, as '
-                       'first_stage=experiments.presets.first_stage(config)')
+                       'earlier_stages=experiments.presets.earlier_stages(config)')
     print(f'--start_from_preset={name}: its run first, in {workdir}', flush=True)
-    Trainer(stage, workdir).train()
+    Trainer(stages[0], workdir, stages[1:]).train()
     return str(workdir)
 
   def train_one_step(self, step: int) -> tuple:
