@@ -95,8 +95,8 @@ def start_line(name: str, config, workdir: Path, earlier=(),
     what, time = f'the stored run {name}', 'no measured time for a resumed run'
   reported = lengths.to_report(config)
   longer = lengths.scaled(config, 25)
-  resuming = any((workdir.joinpath(*['start'] * depth) / stored_runs.CHECKPOINT_DIRS['latest'])
-                 .is_dir() for depth in range(len(earlier) + 2))
+  resuming = any((stage / stored_runs.CHECKPOINT_DIRS['latest']).is_dir()
+                 for stage in stored_runs.stage_dirs(workdir))
   return (f'{"resuming" if resuming else "training"} {what} in {workdir}: '
           f'{stages(config, workdir, earlier)}; {time}; then tested at lengths '
           f'{", ".join(map(str, reported))}; test it longer with python run.py --mode=eval '

@@ -52,10 +52,15 @@ def test_a_workdir_holding_checkpoints_is_resumed(tmp_path):
   assert line('smoke', workdir=tmp_path).startswith('resuming smoke (a few steps')
   (tmp_path / 'checkpoints').rmdir()
   (tmp_path / 'start' / 'checkpoints').mkdir(parents=True)  # a first stage under way
+  (tmp_path / 'start' / 'config.json').touch()  # written before its first checkpoint
   assert line('smoke', workdir=tmp_path).startswith('resuming smoke')
   (tmp_path / 'start' / 'checkpoints').rmdir()
   (tmp_path / 'start' / 'start' / 'checkpoints').mkdir(parents=True)  # the stage before it
+  (tmp_path / 'start' / 'start' / 'config.json').touch()
   assert line('bmul_dngpu_three_stage', workdir=tmp_path).startswith('resuming')
+  # A stored run resumed names no stages before it; its own config.json files find them.
+  assert start_line.start_line('parked/x', presets.config('smoke'), tmp_path,
+                               stored=True).startswith('resuming')
 
 
 def test_a_run_of_three_stages_names_each_stage_earliest_first():
