@@ -134,3 +134,11 @@ def test_bmul_dngpu_three_stage_trains_the_varied_second_stage_on_to_length_161(
   given = presets.config('bmul_dngpu_three_stage',
                          {'start_from': 'results/bmul_dngpu_two_stage_varied_seed0'})
   assert (given.start_from_preset, presets.earlier_stages(given)) == ('', ())
+
+
+def test_the_third_stage_arm_differs_from_three_stage_in_its_hard_inputs_only():
+  ours = presets.config('bmul_dngpu_three_stage_structured')
+  plain = presets.config('bmul_dngpu_three_stage')
+  assert ours.differing(plain, ignore=()) == ['hard_sampler']
+  assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'structured')
+  assert presets.earlier_stages(ours) == presets.earlier_stages(plain)

@@ -1,6 +1,7 @@
 """run.py end to end on tiny settings: train, resume, evaluate, decode, visualize (its
 refusals of bad input are in test_bad_input.py)."""
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -181,6 +182,16 @@ def test_a_second_run_resumes_and_a_changed_config_is_refused(trained):
   assert 'maps (8 -> 9)' in changed.stderr and len(changed.stderr.splitlines()) == 1
 
 
+def latest_checkpoint_step(workdir) -> int:
+  """The step of the checkpoint a resume reads: the one the checkpoint state file names,
+  written after the checkpoint's files (a kill between the two leaves a newer .index that
+  no resume reads)."""
+  state = workdir / 'checkpoints' / 'checkpoint'
+  named = re.search(r'^model_checkpoint_path: "ckpt-(\d+)"', state.read_text(), re.M) \
+      if state.exists() else None
+  return int(named.group(1)) if named else 0
+
+
 def test_killed_run_resumes_at_the_saved_step_and_curriculum_length(tmp_path):
   workdir = tmp_path / 'killed'
   args = [sys.executable, str(ROOT / 'run.py'), *SMOKE, f'--workdir={workdir}',
@@ -188,11 +199,11 @@ def test_killed_run_resumes_at_the_saved_step_and_curriculum_length(tmp_path):
   process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
   deadline = time.time() + 240
-  while time.time() < deadline and not list((workdir / 'checkpoints').glob('ckpt-50.index')):
+  while time.time() < deadline and latest_checkpoint_step(workdir) < 50:
     time.sleep(0.5)
   process.send_signal(signal.SIGKILL)
   process.wait()
-  saved = max(int(p.stem.split('-')[1]) for p in (workdir / 'checkpoints').glob('*.index'))
+  saved = latest_checkpoint_step(workdir)
   at_save = [r for r in metrics(workdir) if r['step'] == saved and 'lr' in r][-1]
   assert at_save['curriculum_length'] > 3  # threshold 1.0 advances at every window
   result = run(*SMOKE, f'--workdir={workdir}', '--max_steps=100000', '--eval_every=25',
