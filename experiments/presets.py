@@ -251,8 +251,12 @@ def bmul_dngpu_three_stage_structured() -> dict:
   short and sparse operands, a x a, a zero. The two-stage models still get long runs of
   ones times powers of two wrong at 401, and the stages before draw uniform and
   varied-length operands only, which almost never hold a long run of ones: the arm
-  against bmul_dngpu_three_stage. Its stages cost what that preset's do (the third about
-  2,250 s on one thread beside another run).
+  against bmul_dngpu_three_stage. Seeds 0 and 1, from the published second stages
+  (--start_from=results/bmul_dngpu_two_stage_varied_seedN), took 2,106 and 2,066 s for
+  the third stage on one thread each, side by side; published in results/. Seed 1 gains
+  (134 of 141 suite inputs at 401, there 129; the all-maximal product right at 161, still
+  wrong at 401), seed 0 loses (139, there 140: 11 x x wrong again): runs of ones longer
+  than the training's stay wrong, issue 46's target not met.
   """
   return dict(bmul_dngpu_three_stage(), hard_sampler='structured')
 

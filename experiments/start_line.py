@@ -34,8 +34,9 @@ MEASURED = {
     'bmul_dngpu_three_stage': 'about 2.1 hours on 2 cores for the first stage, about '
                               '4,000 s for the second on one thread, 2,240 and 2,268 s for '
                               'the third (seeds 0 and 1) on one thread each, side by side',
-    'bmul_dngpu_three_stage_structured': "bmul_dngpu_three_stage's stages (the third about "
-                                         '2,250 s on one thread beside another run)',
+    'bmul_dngpu_three_stage_structured': "bmul_dngpu_three_stage's first two stages, 2,106 "
+                                         'and 2,066 s for the third (seeds 0 and 1) on one '
+                                         'thread each, side by side',
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
     'smoke': "7 s with TensorFlow's start-up, shared",

@@ -1,5 +1,5 @@
-"""experiments.carry_reach: carry chains of every length, checked against Python integers,
-and the command on trained runs."""
+"""experiments.carry_reach: runs of digits b - 1 of every length, checked against Python
+integers, and the command on trained runs."""
 import subprocess
 import sys
 
@@ -12,19 +12,23 @@ from support import ROOT
 from support import little_endian_value as value
 
 
-@pytest.mark.parametrize('name', ['badd', 'add', 'qadd'])
-@pytest.mark.parametrize('run_first', [True, False])
-def test_every_chain_length_in_one_order(name, run_first):
+@pytest.mark.parametrize('name', ['badd', 'add', 'qadd', 'bmul', 'mul'])
+@pytest.mark.parametrize('question', carry_reach.QUESTIONS)
+def test_every_run_length_for_one_question(name, question):
   task = tasks.get(name)
   length = 21
   k = (length - 1) // 2
-  inputs = carry_reach.chain_inputs(task, length, run_first)
+  inputs = carry_reach.chain_inputs(task, length, question)
   assert len(inputs) == k
   for n, row in enumerate(inputs, start=1):
     a, b = value(row[:k] - 1, task.base), value(row[k + 1:] - 1, task.base)
-    run = task.base**n - 1
-    assert row[k] == task.op_id and (a, b) == ((run, 1) if run_first else (1, run))
-    assert a + b == task.base**n
+    operand = {'run': task.base**n - 1, 'one': 1}
+    assert row[k] == task.op_id and (a, b) == (operand[question[0]], operand[question[1]])
+
+
+def test_each_question_is_written_with_the_task_s_operator():
+  assert [carry_reach.question_text(tasks.get('bmul'), q) for q in carry_reach.QUESTIONS] == [
+      '(bⁿ − 1) * 1', '1 * (bⁿ − 1)', '(bⁿ − 1) * (bⁿ − 1)']
 
 
 def test_reach_is_the_longest_chain_length_up_to_which_all_are_right():
@@ -41,23 +45,30 @@ def command(*args):
 
 @pytest.mark.slow
 def test_the_command_on_trained_runs(tmp_path):
-  for task in ('badd', 'bmul'):
+  for task in ('badd', 'bmul', 'copy'):
     trained = subprocess.run([sys.executable, 'run.py', '--experiment=smoke', f'--task={task}',
                               '--max_steps=2', '--eval_every=2', f'--workdir={tmp_path / task}'],
                              capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert trained.returncode == 0, trained.stderr
-  result = command(f'--workdir={tmp_path / "badd"}', '--lengths=9,21')
-  assert result.returncode == 0, result.stderr
-  cells = [line.strip('| ').split(' | ') for line in result.stdout.splitlines()
-           if line.startswith(('| 9 |', '| 21 |'))]
-  assert [(length, order[0], right.split('/')[1]) for length, order, right, _, _ in cells] == [
-      ('9', '(', '4'), ('9', '1', '4'), ('21', '(', '10'), ('21', '1', '10')]
-  for length, _, _, reached, wrong in cells:  # the reach agrees with the list
-    k = (int(length) - 1) // 2
-    assert int(reached) == (k if wrong == 'none' else int(wrong.split(',')[0]) - 1)
-  for args, named in ((['--lengths=9'], 'addition'), (['--lengths=10'], '10'),
-                      (['--lengths=x'], 'integers')):
-    workdir = tmp_path / ('bmul' if named == 'addition' else 'badd')
-    refused = command(f'--workdir={workdir}', *args)
+  for task, op in (('badd', '+'), ('bmul', '*')):
+    result = command(f'--workdir={tmp_path / task}', '--lengths=9,21')
+    assert result.returncode == 0, result.stderr
+    cells = [line.strip('| ').split(' | ') for line in result.stdout.splitlines()
+             if line.startswith(('| 9 |', '| 21 |'))]
+    questions = [f'(bⁿ − 1) {op} 1', f'1 {op} (bⁿ − 1)', f'(bⁿ − 1) {op} (bⁿ − 1)']
+    assert [(length, question, right.split('/')[1])
+            for length, question, right, _, _ in cells] == [
+                (length, question, str((int(length) - 1) // 2))
+                for length in ('9', '21') for question in questions]
+    for length, _, right, reached, wrong in cells:  # the reach and count agree with the list
+      k = (int(length) - 1) // 2
+      assert int(reached) == (k if wrong == 'none' else int(wrong.split(',')[0]) - 1)
+      if '…' not in wrong:
+        assert int(right.split('/')[0]) == k - (0 if wrong == 'none' else
+                                                 len(wrong.split(', ')))
+  for args, task, named in ((['--lengths=9'], 'copy', 'addition or multiplication'),
+                            (['--lengths=10'], 'badd', '10'),
+                            (['--lengths=x'], 'badd', 'integers')):
+    refused = command(f'--workdir={tmp_path / task}', *args)
     assert refused.returncode == 2 and named in refused.stderr, refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
