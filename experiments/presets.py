@@ -161,6 +161,24 @@ def bmul_dngpu_full_schedule() -> dict:
 
 
 @preset
+def bmul_dngpu_full_schedule_structured() -> dict:
+  """Binary multiplication: bmul_dngpu_full_schedule, half of it structured products: not DNGPU's.
+
+  python run.py --experiment=bmul_dngpu_full_schedule_structured
+  bmul_dngpu_full_schedule with half of every bin's examples drawn from the structured
+  sampler (carry chains, runs of ones times a power of two, short and sparse operands,
+  a x a, a zero), as addition's first stage (badd_dngpu_structured) trains: the first
+  stage arm against the reference's. Every multiplication model so far gets the runs of
+  ones its first stage got wrong wrong after any later stage too (the squares of runs
+  past 105 to 130 digits for seed 0, past 17 to 22 for seed 1, at 401:
+  python -m experiments.carry_reach), so the first stage has to learn them. Its steps
+  are bmul_dngpu_full_schedule's (2.69 steps/s on 2 cores, about 2.1 hours) with the
+  structured sampler's drawing added.
+  """
+  return dict(bmul_dngpu_full_schedule(), hard_fraction=0.5, hard_sampler='structured')
+
+
+@preset
 def bmul_dngpu_two_stage() -> dict:
   """Binary multiplication: bmul_dngpu_full_schedule, then lengths up to 81: not DNGPU's.
 

@@ -136,6 +136,13 @@ def test_bmul_dngpu_three_stage_trains_the_varied_second_stage_on_to_length_161(
   assert (given.start_from_preset, presets.earlier_stages(given)) == ('', ())
 
 
+def test_the_first_stage_arm_differs_from_the_reference_schedule_in_its_data_only():
+  ours = presets.config('bmul_dngpu_full_schedule_structured')
+  reference = presets.config('bmul_dngpu_full_schedule')
+  assert set(ours.differing(reference, ignore=())) == {'hard_fraction', 'hard_sampler'}
+  assert (ours.hard_fraction, ours.hard_sampler, ours.max_steps) == (0.5, 'structured', 20000)
+
+
 def test_the_third_stage_arm_differs_from_three_stage_in_its_hard_inputs_only():
   ours = presets.config('bmul_dngpu_three_stage_structured')
   plain = presets.config('bmul_dngpu_three_stage')
