@@ -25,7 +25,7 @@ from tasks.arithmetic import ArithmeticTask
 
 FLAGS = flags.FLAGS
 PROGRAM = 'experiments.carry_reach'
-WRONG_SHOWN = 8  # wrong chain lengths listed per row
+WRONG_SHOWN = 8  # wrong run lengths listed per row
 # The questions: each operand the run of n digits b − 1 or the number 1.
 QUESTIONS = (('run', 'one'), ('one', 'run'), ('run', 'run'))
 WRITTEN = {'run': '(bⁿ − 1)', 'one': '1'}

@@ -168,10 +168,10 @@ def bmul_dngpu_full_schedule_structured() -> dict:
   bmul_dngpu_full_schedule with half of every bin's examples drawn from the structured
   sampler (carry chains, runs of ones times a power of two, short and sparse operands,
   a x a, a zero), as addition's first stage (badd_dngpu_structured) trains: the first
-  stage arm against the reference's. Every multiplication model so far gets the runs of
-  ones its first stage got wrong wrong after any later stage too (the squares of runs
-  past 105 to 130 digits for seed 0, past 17 to 22 for seed 1, at 401:
-  python -m experiments.carry_reach), so the first stage has to learn them. Its steps
+  stage arm against the reference's. No later stage so far taught a model the squares of
+  runs of ones its first stage got wrong (at 401 the models of seed 0 get them right up
+  to 105 to 130 digits, those of seed 1 up to 17 to 22: python -m
+  experiments.carry_reach), so the first stage has to learn them. Its steps
   are bmul_dngpu_full_schedule's (2.69 steps/s on 2 cores, about 2.1 hours) with the
   structured sampler's drawing added.
   """
@@ -273,8 +273,8 @@ def bmul_dngpu_three_stage_structured() -> dict:
   (--start_from=results/bmul_dngpu_two_stage_varied_seedN), took 2,106 and 2,066 s for
   the third stage on one thread each, side by side; published in results/. Seed 1 gains
   (134 of 141 suite inputs at 401, there 129; the all-maximal product right at 161, still
-  wrong at 401), seed 0 loses (139, there 140: 11 x x wrong again): runs of ones longer
-  than the training's stay wrong, issue 46's target not met.
+  wrong at 401), seed 0 loses (139, there 140: 11 x x wrong again): long runs of ones
+  stay wrong, issue 46's target not met.
   """
   return dict(bmul_dngpu_three_stage(), hard_sampler='structured')
 
