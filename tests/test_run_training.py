@@ -1,7 +1,6 @@
 """run.py end to end on tiny settings: train, resume, evaluate, decode, visualize (its
 refusals of bad input are in test_bad_input.py)."""
 import json
-import re
 import shutil
 import signal
 import subprocess
@@ -11,6 +10,7 @@ import time
 import pytest
 
 import tasks
+from neuralgpu.runs import eval_cache
 from support import ROOT, metrics
 
 
@@ -182,16 +182,6 @@ def test_a_second_run_resumes_and_a_changed_config_is_refused(trained):
   assert 'maps (8 -> 9)' in changed.stderr and len(changed.stderr.splitlines()) == 1
 
 
-def latest_checkpoint_step(workdir) -> int:
-  """The step of the checkpoint a resume reads: the one the checkpoint state file names,
-  written after the checkpoint's files (a kill between the two leaves a newer .index that
-  no resume reads)."""
-  state = workdir / 'checkpoints' / 'checkpoint'
-  named = re.search(r'^model_checkpoint_path: "ckpt-(\d+)"', state.read_text(), re.M) \
-      if state.exists() else None
-  return int(named.group(1)) if named else 0
-
-
 def test_killed_run_resumes_at_the_saved_step_and_curriculum_length(tmp_path):
   workdir = tmp_path / 'killed'
   args = [sys.executable, str(ROOT / 'run.py'), *SMOKE, f'--workdir={workdir}',
@@ -199,11 +189,13 @@ def test_killed_run_resumes_at_the_saved_step_and_curriculum_length(tmp_path):
   process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
   deadline = time.time() + 240
-  while time.time() < deadline and latest_checkpoint_step(workdir) < 50:
+  while time.time() < deadline and (eval_cache.best_step(workdir, 'latest') or 0) < 50:
     time.sleep(0.5)
   process.send_signal(signal.SIGKILL)
   process.wait()
-  saved = latest_checkpoint_step(workdir)
+  # The step a resume reads: the checkpoint the state file names, written after the
+  # checkpoint's files (a kill between the two leaves a newer .index no resume reads).
+  saved = eval_cache.best_step(workdir, 'latest')
   at_save = [r for r in metrics(workdir) if r['step'] == saved and 'lr' in r][-1]
   assert at_save['curriculum_length'] > 3  # threshold 1.0 advances at every window
   result = run(*SMOKE, f'--workdir={workdir}', '--max_steps=100000', '--eval_every=25',
