@@ -13,9 +13,12 @@ n at one place, and so finds the model's reach for each question: the longest n 
 which every answer is right. The orders differ: the operands sit in different places of
 the input, the first where the answer is read.
 """
+import time
+
 import numpy as np
 from absl import flags
 
+from experiments import probe_results
 from neuralgpu import cli
 from neuralgpu.evaluation import evaluate, tables
 from neuralgpu.runs import memory
@@ -70,6 +73,7 @@ def main():
         'the lowest digit\n')
   print(tables.head(['length', 'question', 'runs right',
                      'reach (every run up to n digits right)', 'wrong run lengths']))
+  started, rows = time.time(), []
   for length in lengths:
     for question in QUESTIONS:
       inputs = chain_inputs(run.task, length, question)
@@ -77,11 +81,16 @@ def main():
                                          evaluate.batch_size(run.config, length))
       right = (predictions == run.task.targets(inputs)).all(axis=1)
       wrong = (np.flatnonzero(~right) + 1).tolist()
+      rows.append({'length': length, 'question': question_text(run.task, question),
+                   'right': int(right.sum()), 'of': len(right), 'reach': reach(right),
+                   'wrong': wrong})
       listed = ', '.join(map(str, wrong[:WRONG_SHOWN])) + (', …' if len(wrong) > WRONG_SHOWN
                                                            else '')
-      print(tables.row([length, question_text(run.task, question),
-                        f'{right.sum()}/{len(right)}', reach(right),
-                        listed or 'none']), flush=True)
+      print(tables.row([length, rows[-1]['question'], f'{right.sum()}/{len(right)}',
+                        reach(right), listed or 'none']), flush=True)
+  print(probe_results.write(FLAGS.workdir, 'carry_reach',
+                            {'lengths': ','.join(map(str, lengths))}, run.step,
+                            time.time() - started, rows))
 
 
 def define_flags():

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from absl import flags
 
+from experiments import probe_results
 from neuralgpu import cli
 from neuralgpu.evaluation import tables
 from neuralgpu.runs import stored
@@ -52,6 +53,8 @@ def published(root: Path) -> list[dict]:
     rows, commands = {}, []
     results = {file: json.loads(file.read_text())
                for file in sorted(path.glob('eval*/results.json'))}
+    probes = {file: results.pop(file) for file in list(results)
+              if probe_results.is_probe(results[file])}
     # Where training ended on its best checkpoint, its final weights are the best ones.
     best_steps = {result['checkpoint_step'] for file, result in results.items()
                   if FINAL not in file.parent.name}

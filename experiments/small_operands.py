@@ -11,9 +11,12 @@ the operands sit in different places of the input, the first where the answer is
 It found every multiplication model right on x × a for every a and x tried, and all
 but two wrong on some a × x (docs/results.md, Multiplication).
 """
+import time
+
 import numpy as np
 from absl import flags
 
+from experiments import probe_results
 from neuralgpu import cli
 from neuralgpu.evaluation import evaluate, tables
 from neuralgpu.runs import memory
@@ -56,11 +59,15 @@ def orders(task: TwoOperandTask) -> dict[str, bool]:
           if not (first and task.larger_first)}
 
 
-def wrong_listing(smalls: np.ndarray, right: np.ndarray, draws: int) -> str:
-  """'11 (3/3), 24 (1/3)': each small operand with a wrong answer, how many of its draws."""
-  wrong = [f'{a} ({int((~right[smalls == a]).sum())}/{draws})'
-           for a in np.unique(smalls[~right])]
-  return ', '.join(wrong[:WRONG_SHOWN]) + (', …' if len(wrong) > WRONG_SHOWN else '')
+def wrong_counts(smalls: np.ndarray, right: np.ndarray) -> dict[str, int]:
+  """{'11': 3, '24': 1}: each small operand with a wrong answer, how many of its draws."""
+  return {str(a): int((~right[smalls == a]).sum()) for a in np.unique(smalls[~right])}
+
+
+def wrong_listing(wrong: dict[str, int], draws: int) -> str:
+  """'11 (3/3), 24 (1/3)': the wrong_counts as a table cell."""
+  listed = [f'{a} ({count}/{draws})' for a, count in wrong.items()]
+  return ', '.join(listed[:WRONG_SHOWN]) + (', …' if len(listed) > WRONG_SHOWN else '')
 
 
 def main():
@@ -89,13 +96,20 @@ def main():
   print(f'{FLAGS.workdir}: {run.task.name}, best checkpoint (step {run.step}); a = 1 to '
         f'{FLAGS.largest}, {FLAGS.draws} random x each\n')
   print(tables.head(['length', 'question', 'right', 'wrong a (draws wrong)']))
+  started, rows = time.time(), []
   for (length, order), (inputs, smalls) in questions.items():
     predictions = evaluate.predict_all(run.predict, inputs,
                                        evaluate.batch_size(run.config, length))
     right = (predictions == run.task.targets(inputs)).all(axis=1)
-    print(tables.row([length, order.replace('op', run.task.op),
-                      f'{right.sum()}/{len(right)}',
-                      wrong_listing(smalls, right, FLAGS.draws) or 'none']), flush=True)
+    rows.append({'length': length, 'question': order.replace('op', run.task.op),
+                 'right': int(right.sum()), 'of': len(right),
+                 'wrong': wrong_counts(smalls, right)})
+    print(tables.row([length, rows[-1]['question'], f'{right.sum()}/{len(right)}',
+                      wrong_listing(rows[-1]['wrong'], FLAGS.draws) or 'none']), flush=True)
+  flags_given = {'lengths': ','.join(map(str, lengths)), 'largest': FLAGS.largest,
+                 'draws': FLAGS.draws}
+  print(probe_results.write(FLAGS.workdir, 'small_operands', flags_given, run.step,
+                            time.time() - started, rows))
 
 
 def define_flags():

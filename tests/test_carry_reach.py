@@ -1,5 +1,6 @@
 """experiments.carry_reach: runs of digits b - 1 of every length, checked against Python
 integers, and the command on trained runs."""
+import json
 import subprocess
 import sys
 
@@ -66,6 +67,14 @@ def test_the_command_on_trained_runs(tmp_path):
       if '…' not in wrong:
         assert int(right.split('/')[0]) == k - (0 if wrong == 'none' else
                                                  len(wrong.split(', ')))
+    written = json.loads((tmp_path / task / 'eval_carry_reach_lengths=9,21' /
+                          'results.json').read_text())
+    assert [(str(r['length']), r['question'], f'{r["right"]}/{r["of"]}', str(r['reach']),
+             r['wrong'][:carry_reach.WRONG_SHOWN])
+            for r in written['rows']] == [
+                (length, question, right, reached,
+                 [] if wrong == 'none' else [int(n) for n in wrong.rstrip(', …').split(', ')])
+                for length, question, right, reached, wrong in cells]
   for args, task, named in ((['--lengths=9'], 'copy', 'addition or multiplication'),
                             (['--lengths=10'], 'badd', '10'),
                             (['--lengths=x'], 'badd', 'integers')):

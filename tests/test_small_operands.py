@@ -1,5 +1,6 @@
 """experiments.small_operands: every small operand in both orders, checked against Python
 integers, and the command on a trained run."""
+import json
 import operator
 import subprocess
 import sys
@@ -47,7 +48,9 @@ def test_a_task_that_takes_the_larger_operand_first_is_asked_x_op_a_alone():
 def test_the_listing_counts_each_wrong_small_operand_s_draws():
   smalls = np.array([1, 1, 2, 2, 3, 3])
   right = np.array([True, True, False, True, False, False])
-  assert small_operands.wrong_listing(smalls, right, 2) == '2 (1/2), 3 (2/2)'
+  wrong = small_operands.wrong_counts(smalls, right)
+  assert wrong == {'2': 1, '3': 2}
+  assert small_operands.wrong_listing(wrong, 2) == '2 (1/2), 3 (2/2)'
 
 
 def command(*args):
@@ -72,6 +75,12 @@ def test_the_command_on_a_trained_run(tmp_path):
     wrong_draws = 0 if wrong == 'none' else sum(int(w.split('(')[1].split('/')[0])
                                                 for w in wrong.split(', '))
     assert int(of.split('/')[0]) == 14 - wrong_draws
+  written = json.loads((tmp_path / 'eval_small_operands_lengths=13,21_largest=7_draws=2' /
+                        'results.json').read_text())
+  assert written['probe'] == 'small_operands' and written['checkpoint_step'] == 2
+  assert [(str(r['length']), r['question'], f'{r["right"]}/{r["of"]}',
+           small_operands.wrong_listing(r['wrong'], 2) or 'none')
+          for r in written['rows']] == [tuple(cell) for cell in cells]
   for args, named in ((['--lengths=9'], 'at least 13'), (['--lengths=10'], '10'),
                       (['--largest=0'], '--largest=0'), (['--draws=x'], 'draws')):
     refused = command(f'--workdir={tmp_path}', '--largest=63', *args)

@@ -1,0 +1,55 @@
+"""What a probe of a trained model (experiments.carry_reach, experiments.small_operands)
+found, kept beside --mode=eval's evaluations so that a published model holds it and
+docs/results.md is made from it:
+
+    OUTPUT/eval_PROBE_FLAG=VALUE_.../results.json
+
+where OUTPUT is the workdir, or for a stored run workdirs/stored/NAME (a stored run is
+never written; python -m experiments.store --add_evaluations=DIR adds the file to it).
+Each row is one question at one length: how many of its inputs were right, of how many.
+Run again on a stored run that holds the same probe, it says whether it found the same.
+"""
+import json
+from pathlib import Path
+
+from neuralgpu import faults
+from neuralgpu.runs import stored
+
+
+PREFIX = 'eval_'  # stored.add_evaluations and stored runs' copies take eval* directories
+
+
+def directory_name(probe: str, flags: dict) -> str:
+  """eval_carry_reach_lengths=401: the probe and the flags it was run with, in order."""
+  return PREFIX + '_'.join([probe] + [f'{name}={value}' for name, value in flags.items()])
+
+
+def command(probe: str, workdir, flags: dict) -> str:
+  """The command that runs the probe again with the same flags."""
+  return ' '.join([f'python -m experiments.{probe} --workdir={workdir}'] +
+                  [f'--{name}={value}' for name, value in flags.items()])
+
+
+def is_probe(result: dict) -> bool:
+  return 'probe' in result
+
+
+def write(workdir, probe: str, flags: dict, step: int, seconds: float,
+          rows: list[dict]) -> str:
+  """Writes the probe's results.json for the run in workdir; returns a line saying
+  where, and, for a stored run that holds the same probe, whether its rows are the
+  stored ones."""
+  result = {'probe': probe, 'flags': flags, 'checkpoint_step': step,
+            'seconds': round(seconds, 1), 'rows': rows}
+  name = directory_name(probe, flags)
+  path = stored.output_dir(workdir) / name / 'results.json'
+  path.parent.mkdir(parents=True, exist_ok=True)
+  faults.write_whole(path, json.dumps(result, indent=1) + '\n')
+  said = f'written to {path}'
+  held = Path(workdir) / name / 'results.json'
+  if stored.is_stored(workdir) and held.is_file():
+    saved = json.loads(held.read_text())
+    same = (saved['checkpoint_step'], saved['rows']) == (step, rows)
+    said += (f'; reproduces the stored {held} exactly' if same else
+             f'; DIFFERS from the stored {held}')
+  return said
