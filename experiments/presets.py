@@ -155,7 +155,9 @@ def bmul_dngpu_full_schedule() -> dict:
   weights can be tested as the reference tests its own (per symbol, padding counted):
   python run.py --mode=eval --workdir=DIR --checkpoint=latest --eval_lengths=7,9,13,17,
   23,31,41,55,73,97,129,173,231,309,413,551,735,981,1309,1745,2327,3103,4001. At
-  2.69 steps/s on 2 cores (validations included), about 2.1 hours.
+  2.69 steps/s on 2 cores (validations included), about 2.1 hours, on the AMD EPYC of
+  2026-12-06; the one of 2026-12-07 ran 0.44 to 0.72 steps/s on one thread beside other
+  runs, about 7.7 hours and more.
   """
   return dict(bmul_dngpu(), stop_when_solved=False, max_steps=20000)
 

@@ -15,6 +15,7 @@ training's steps and time, and under the table the commands that evaluate each m
 again, with how long each took.
 """
 import json
+from collections import Counter
 from pathlib import Path
 
 from absl import flags
@@ -39,6 +40,8 @@ FINAL = '_checkpoint=latest'
 LONG = 2001
 BEGIN = ('<!-- results: made from results/ by python -m experiments.results_table --write; '
          'edit the models, not this -->')
+GLANCE_BEGIN = ('<!-- probes: made from results/ by python -m experiments.results_table '
+                '--write; edit the models, not this -->')
 END = '<!-- end of results -->'
 
 
@@ -58,6 +61,8 @@ def published(root: Path) -> list[dict]:
     # Where training ended on its best checkpoint, its final weights are the best ones.
     best_steps = {result['checkpoint_step'] for file, result in results.items()
                   if FINAL not in file.parent.name}
+    commands += [(probe_results.command(probe['probe'], path, probe['flags']), probe['seconds'])
+                 for probe in probes.values()]
     for result_file, result in results.items():
       commands.append((eval_command(path, result_file.parent.name, result),
                        result['seconds']))
@@ -70,7 +75,8 @@ def published(root: Path) -> list[dict]:
                                                                      held['examples']):
           rows[key] = {**row, 'final': final, 'step_factor': factor}
     models.append({'path': path, 'manifest': listed, 'config': config,
-                   'rows': [rows[key] for key in sorted(rows)], 'commands': commands})
+                   'rows': [rows[key] for key in sorted(rows)], 'commands': commands,
+                   'probe_rows': [row for probe in probes.values() for row in probe['rows']]})
   return models
 
 
@@ -159,6 +165,70 @@ def table(models: list[dict]) -> str:
   return tables.markdown(header, lines, text_columns=2)
 
 
+def at_a_glance(models: list[dict]) -> str:
+  """For each task and length the models were probed at (experiments.carry_reach,
+  experiments.small_operands): a row per model, its best checkpoint's random test
+  sequences there (and with more recurrent steps), its hard suites there, its random ones
+  at the long lengths, and what each probe question got right."""
+  parts = []
+  for task, length in sorted({(m['config']['task'], row['length']) for m in models
+                              for row in m['probe_rows']}):
+    probed = [m for m in models if m['config']['task'] == task and
+              any(row['length'] == length for row in m['probe_rows'])]
+    best = [(m, [row for row in m['rows'] if not row['final']]) for m in probed]
+    factors = sorted({row['step_factor'] for _, rows in best for row in rows
+                      if row['length'] == length})
+    # The long lengths most of these models were tested at (not one model's extra ones).
+    tested = Counter(row['length'] for _, rows in best for row in rows
+                     if row['length'] >= LONG and row['step_factor'] == 1)
+    longs = sorted(n for n, models_tested in tested.items() if 2 * models_tested > len(best))
+    questions = list(dict.fromkeys(row['question'] for m in probed for row in m['probe_rows']
+                                   if row['length'] == length))
+    header = (['model', 'seed'] +
+              [length_cell({'length': length, 'final': False, 'step_factor': f})
+               for f in factors] + [f'suites at {length:,}'] +
+              [f'{n:,}' for n in longs] + questions)
+    lines = []
+    for model, rows in best:
+      with_suites = [r for r in rows if r['length'] == length and r['suites']]
+      answers = {row['question']: probe_cell(row) for row in model['probe_rows']
+                 if row['length'] == length}
+      lines.append([f'`{model["manifest"]["preset"] or model["path"].name}`',
+                    str(model['config']['seed'])] +
+                   [random_right(rows, length, f) for f in factors] +
+                   [suites_right(with_suites[0]).split(' ')[0] if with_suites else 'not run'] +
+                   [random_right(rows, n) for n in longs] +
+                   [answers.get(q, 'not run') for q in questions])
+    parts.append(f'{task} at {length:,}:\n\n' + tables.markdown(header, lines, text_columns=2))
+  return '\n\n'.join(parts)
+
+
+def random_right(rows: list[dict], length: int, factor: float = 1) -> str:
+  """'125/128': the random test sequences right at length (with factor times the
+  recurrent steps), or 'not run'."""
+  held = [r for r in rows if (r['length'], r['step_factor']) == (length, factor)]
+  return f'{held[0]["sequences_correct"]}/{held[0]["examples"]}' if held else 'not run'
+
+
+def probe_cell(row: dict) -> str:
+  """'184/189' right of a probe question; for a reach (carry_reach), '105 (112/200)': the
+  longest run up to which every one is right, and the runs right."""
+  right = f'{row["right"]}/{row["of"]}'
+  return f'{row["reach"]} ({right})' if 'reach' in row else right
+
+
+GLANCE = ('Each model\'s best checkpoint. Random: sequences right of the held-out test '
+          'examples (each length\'s evaluation with the most examples), "2x steps": with '
+          'twice as many recurrent steps as the input is long; suites: their inputs right; '
+          'the long lengths most of these models were tested at; then the probes\' '
+          'questions, answers right: a op x and x op a (experiments.small_operands) for '
+          'every small a, each with a few random long x; (bⁿ − 1) and 1 '
+          '(experiments.carry_reach): runs of n digits b − 1 from the lowest digit for every '
+          'n that fits, each cell the reach (the longest n up to which every answer is '
+          'right) and the runs right. The commands that made them, with their flags, are '
+          'in the list under [the whole table](#the-published-models).')
+
+
 MEANING = ('Random: sequences right of the held-out test examples; symbols: the share of '
            'their symbols right (floored); hard suites: their inputs right; "2x steps" (or '
            '1.5x and so on): tested with twice as many recurrent steps as the input is long')
@@ -188,24 +258,34 @@ def details(models: list[dict]) -> str:
   return '\n'.join(parts + [END])
 
 
+def glance_block(models: list[dict]) -> str:
+  """docs/results.md's second block: the models probed, at a glance."""
+  probed = at_a_glance(models)
+  return '\n'.join([GLANCE_BEGIN, probed + '\n\n' + GLANCE if probed else
+                     'No published model is probed yet.', END])
+
+
 def main():
   try:
     models = published(Path(FLAGS.results))
   except stored.DamagedStore as error:
     cli.fail(PROGRAM, str(error))
-  blocks = {Path(FLAGS.readme): block(models), Path(FLAGS.details): details(models)}
+  blocks = [(Path(FLAGS.readme), BEGIN, block(models)),
+            (Path(FLAGS.details), BEGIN, details(models)),
+            (Path(FLAGS.details), GLANCE_BEGIN, glance_block(models))]
   if not FLAGS.write:
-    print('\n\n'.join(blocks.values()))
+    print('\n\n'.join(text for _, _, text in blocks))
     return
-  for path, text in blocks.items():
+  for path, begin, _ in blocks:
     old = path.read_text() if path.exists() else ''
-    if BEGIN not in old or END not in old:
-      cli.fail(PROGRAM, f'{path} has no results block; put the marks {BEGIN} and {END} '
-               'where it goes')
-  for path, text in blocks.items():
-    head, rest = path.read_text().split(BEGIN, 1)
+    if begin not in old or END not in old.split(begin, 1)[1]:
+      cli.fail(PROGRAM, f'{path} has no block for these results; put the marks {begin} and '
+               f'{END} where it goes')
+  for path, begin, text in blocks:
+    head, rest = path.read_text().split(begin, 1)
     path.write_text(head + text + rest.split(END, 1)[1])
-    print(f'wrote the results of {len(models)} models into {path}')
+    print(f'wrote the {"probes" if begin == GLANCE_BEGIN else "results"} of '
+          f'{len(models)} models into {path}')
 
 
 if __name__ == '__main__':

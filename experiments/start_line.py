@@ -22,7 +22,9 @@ MEASURED = {
     'badd_dngpu_two_stage': '1.8-3.0 hours of training, both stages, on one thread beside '
                             'another run (seeds 0-2)',
     'bmul_dngpu': 'about 0.38 s a step on 2 cores',
-    'bmul_dngpu_full_schedule': 'about 2.1 hours: 20,000 steps at 2.69 steps/s on 2 cores',
+    'bmul_dngpu_full_schedule': 'about 2.1 hours: 20,000 steps at 2.69 steps/s on 2 cores '
+                                '(0.44 to 0.72 steps/s on one thread beside other runs '
+                                'on a slower day)',
     'bmul_dngpu_full_schedule_structured': '0.72 steps/s on one thread beside another '
                                            'run, about 7.7 hours at that pace',
     'bmul_dngpu_two_stage': 'about 2.1 hours on 2 cores for the first stage, 4,959 s '
@@ -59,10 +61,16 @@ def measured_time(name: str, config) -> str:
   if name not in MEASURED:
     return f'no measured time for {name}'
   preset = presets.config(name, {'seed': config.seed, 'imports': config.imports})
-  changed = [f'--{setting}' for setting in config.differing(preset, ignore=TIME_NEUTRAL)]
+  # A stage preset begun from a stored earlier stage (--start_from) trains its own stage
+  # alone, whose time the measured one names.
+  later_stage = ('start_from', 'start_from_preset') if config.start_from else ()
+  changed = [f'--{setting}' for setting in
+             config.differing(preset, ignore=TIME_NEUTRAL + later_stage)]
   if changed:
     return f'no measured time with {", ".join(changed)} changed from the preset'
-  return f'measured: {MEASURED[name]}'
+  return f'measured: {MEASURED[name]}' + (
+      f' (this run trains the last stage alone, from {config.start_from})' if later_stage
+      else '')
 
 
 def stages(config, workdir: Path, earlier=()) -> str:

@@ -41,6 +41,13 @@ def test_a_measured_time_is_quoted_only_for_the_settings_it_was_measured_with():
   changed = line('smoke', {'max_steps': 4, 'maps': 6})
   assert '; no measured time with --max_steps, --maps changed from the preset;' in changed
   assert 'until solved, at most 4 steps at lengths up to 9' in changed
+  later = line('bmul_dngpu_three_stage', {'start_from': 'results/two_stage'})
+  assert ("measured: about 2.1 hours on 2 cores for the first stage, about 4,000 s for the "
+          "second on one thread, 2,240 and 2,268 s for the third (seeds 0 and 1) on one "
+          "thread each, side by side (this run trains the last stage alone, from "
+          "results/two_stage);") in later
+  assert '; no measured time with --max_steps changed' in line(
+      'bmul_dngpu_three_stage', {'start_from': 'results/two_stage', 'max_steps': 5})
   assert '1,200 steps or 0.5 hours' in line('badd_dngpu_long', {'max_steps': 1200,
                                                                 'max_hours': 0.5,
                                                                 'stop_when_solved': False})

@@ -278,6 +278,7 @@ def test_the_readme_results_are_the_ones_the_published_models_make(monkeypatch):
   models = results_table.published(Path('results'))
   assert results_table.block(models) in (ROOT / 'README.md').read_text()
   assert results_table.details(models) in (ROOT / 'docs' / 'results.md').read_text()
+  assert results_table.glance_block(models) in (ROOT / 'docs' / 'results.md').read_text()
 
 
 def test_the_results_table_shows_each_length_and_suite_of_a_model(trained, monkeypatch):
