@@ -60,7 +60,7 @@ def main():
   cli.import_tensorflow_quietly()
   from neuralgpu import api  # pylint: disable=import-outside-toplevel  (after the above)
   try:
-    run = api.load(FLAGS.workdir)
+    run = api.load(FLAGS.workdir, FLAGS.eval_step_factor)
     if not isinstance(run.task, ArithmeticTask):
       raise ValueError(f'{FLAGS.workdir} was trained on {run.task.name}; runs of digits '
                        'b − 1 need an addition or multiplication task (e.g. badd, bmul)')
@@ -89,8 +89,9 @@ def main():
       print(tables.row([length, rows[-1]['question'], f'{right.sum()}/{len(right)}',
                         reach(right), listed or 'none']), flush=True)
   print(probe_results.write(FLAGS.workdir, 'carry_reach',
-                            {'lengths': ','.join(map(str, lengths))}, run.step,
-                            time.time() - started, rows))
+                            {'lengths': ','.join(map(str, lengths)),
+                             **probe_results.step_factor_flag(FLAGS.eval_step_factor)},
+                            run.step, time.time() - started, rows))
 
 
 def define_flags():
@@ -98,6 +99,10 @@ def define_flags():
   module beside other programs that define --workdir too."""
   flags.DEFINE_string('workdir', None, 'A trained run of an addition or multiplication task.')
   flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')
+
+  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
+                     "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
+                     'takes it.')
 
 
 if __name__ == '__main__':

@@ -24,6 +24,11 @@ def directory_name(probe: str, flags: dict) -> str:
   return PREFIX + '_'.join([probe] + [f'{name}={value}' for name, value in flags.items()])
 
 
+def step_factor_flag(factor: float) -> dict:
+  """The flags' entry for --eval_step_factor: none at 1, the probe's steps as trained."""
+  return {} if factor == 1 else {'eval_step_factor': f'{factor:g}'}
+
+
 def command(probe: str, workdir, flags: dict) -> str:
   """The command that runs the probe again with the same flags."""
   return ' '.join([f'python -m experiments.{probe} --workdir={workdir}'] +

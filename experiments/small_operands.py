@@ -8,8 +8,8 @@ At each length (operands of k digits) it asks a op x and x op a for every a up t
 base, so the same for every model). The `short_operands` suite of --mode=eval tries one
 drawn operand of each length 1, 2, 4, ...; this tries every small value, in both orders:
 the operands sit in different places of the input, the first where the answer is read.
-It found every multiplication model right on x × a for every a and x tried, and all
-but two wrong on some a × x (docs/results.md, Multiplication).
+It found every published multiplication model right on x × a for every a and x tried,
+and most wrong on some a × x (the table in docs/results.md, Multiplication).
 """
 import time
 
@@ -80,7 +80,7 @@ def main():
   cli.import_tensorflow_quietly()
   from neuralgpu import api  # pylint: disable=import-outside-toplevel  (after the above)
   try:
-    run = api.load(FLAGS.workdir)
+    run = api.load(FLAGS.workdir, FLAGS.eval_step_factor)
     if not isinstance(run.task, TwoOperandTask):
       raise ValueError(f'{FLAGS.workdir} was trained on {run.task.name}; small operands '
                        'need a two-operand task (e.g. bmul or badd)')
@@ -107,7 +107,8 @@ def main():
     print(tables.row([length, rows[-1]['question'], f'{right.sum()}/{len(right)}',
                       wrong_listing(rows[-1]['wrong'], FLAGS.draws) or 'none']), flush=True)
   flags_given = {'lengths': ','.join(map(str, lengths)), 'largest': FLAGS.largest,
-                 'draws': FLAGS.draws}
+                 'draws': FLAGS.draws,
+                 **probe_results.step_factor_flag(FLAGS.eval_step_factor)}
   print(probe_results.write(FLAGS.workdir, 'small_operands', flags_given, run.step,
                             time.time() - started, rows))
 
@@ -119,6 +120,10 @@ def define_flags():
   flags.DEFINE_list('lengths', ['401'], 'Input lengths to try, comma-separated.')
   flags.DEFINE_integer('largest', 63, 'The small operands tried are 1 to this.')
   flags.DEFINE_integer('draws', 3, 'Random long operands tried with each small one.')
+
+  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
+                     "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
+                     'takes it.')
 
 
 if __name__ == '__main__':

@@ -63,7 +63,8 @@ def measured_time(name: str, config) -> str:
   preset = presets.config(name, {'seed': config.seed, 'imports': config.imports})
   # A stage preset begun from a stored earlier stage (--start_from) trains its own stage
   # alone, whose time the measured one names.
-  later_stage = ('start_from', 'start_from_preset') if config.start_from else ()
+  later_stage = (('start_from', 'start_from_preset')
+                 if config.start_from and preset.start_from_preset else ())
   changed = [f'--{setting}' for setting in
              config.differing(preset, ignore=TIME_NEUTRAL + later_stage)]
   if changed:

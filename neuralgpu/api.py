@@ -18,6 +18,7 @@ evaluation's table; verbose=True: run.py's whole log as it trains), `evaluate` a
 of progress with its ETA every 10 s (progress=False: none), the rest nothing.
 Importing it holds back TensorFlow's start-up notices, as run.py does.
 """
+import dataclasses
 import time
 from pathlib import Path
 
@@ -73,10 +74,15 @@ def train(config: Config, workdir, earlier_stages: tuple[Config, ...] = (),
   return run
 
 
-def load(workdir) -> 'TrainedRun':
-  """The best checkpoint of the run in `workdir`; ValueError if there is none."""
+def load(workdir, eval_step_factor: float = None) -> 'TrainedRun':
+  """The best checkpoint of the run in `workdir`, answering with eval_step_factor times
+  as many recurrent steps as the input is long if given (else as the run was set);
+  ValueError if there is none, or if its model takes no more steps."""
   workdir = Path(workdir)
-  return TrainedRun(workdirs.load_config(workdir), workdir)
+  config = workdirs.load_config(workdir)
+  if eval_step_factor is not None:
+    config = dataclasses.replace(config, eval_step_factor=eval_step_factor).validate()
+  return TrainedRun(config, workdir)
 
 
 class TrainedRun:

@@ -46,6 +46,8 @@ def test_a_measured_time_is_quoted_only_for_the_settings_it_was_measured_with():
           "second on one thread, 2,240 and 2,268 s for the third (seeds 0 and 1) on one "
           "thread each, side by side (this run trains the last stage alone, from "
           "results/two_stage);") in later
+  assert '; no measured time with --start_from changed' in line(
+      'bmul_dngpu', {'start_from': 'results/two_stage'})  # not a later stage: all of it
   assert '; no measured time with --max_steps changed' in line(
       'bmul_dngpu_three_stage', {'start_from': 'results/two_stage', 'max_steps': 5})
   assert '1,200 steps or 0.5 hours' in line('badd_dngpu_long', {'max_steps': 1200,
