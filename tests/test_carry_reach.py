@@ -75,7 +75,13 @@ def test_the_command_on_trained_runs(tmp_path):
                 (length, question, right, reached,
                  [] if wrong == 'none' else [int(n) for n in wrong.rstrip(', …').split(', ')])
                 for length, question, right, reached, wrong in cells]
+  more_steps = command(f'--workdir={tmp_path / "bmul"}', '--lengths=9', '--eval_step_factor=2')
+  assert more_steps.returncode == 0, more_steps.stderr
+  written = json.loads((tmp_path / 'bmul' / 'eval_carry_reach_lengths=9_eval_step_factor=2' /
+                        'results.json').read_text())
+  assert written['flags'] == {'lengths': '9', 'eval_step_factor': '2'}
   for args, task, named in ((['--lengths=9'], 'copy', 'addition or multiplication'),
+                            (['--eval_step_factor=0.5'], 'bmul', '>= 1'),
                             (['--lengths=10'], 'badd', '10'),
                             (['--lengths=x'], 'badd', 'integers')):
     refused = command(f'--workdir={tmp_path / task}', *args)

@@ -99,6 +99,14 @@ def test_a_probe_added_to_a_stored_run_is_read_as_its_probe_rows_with_its_comman
   assert (f'python -m experiments.small_operands --workdir={published} --lengths=401 '
           '--largest=63', 12.0) in model['commands']
   assert not any('eval_small' in command for command, _ in model['commands'])
+  probe_results.write(published, 'small_operands',
+                      {'lengths': '401', **probe_results.step_factor_flag(2.0)},
+                      step=200, seconds=12.0, rows=rows)
+  stored.add_evaluations(published)
+  model, = results_table.published(tmp_path / 'results')
+  assert sorted(r['question'] for r in model['probe_rows']) == ['a + x', 'a + x, 2x steps']
+  assert (f'python -m experiments.small_operands --workdir={published} --lengths=401 '
+          '--eval_step_factor=2', 12.0) in model['commands']
   again = probe_results.write(published, 'small_operands', {'lengths': '401', 'largest': 63},
                               step=200, seconds=11.0, rows=rows)
   assert 'reproduces the stored' in again
