@@ -39,6 +39,14 @@ def is_probe(result: dict) -> bool:
   return 'probe' in result
 
 
+def labelled_rows(result: dict) -> list[dict]:
+  """The rows of a probe's result, each question followed by ', 2x steps' where it ran
+  with more recurrent steps, so that they stand apart from the same questions without."""
+  factor = result['flags'].get('eval_step_factor')
+  note = f', {factor}x steps' if factor else ''
+  return [{**row, 'question': row['question'] + note} for row in result['rows']]
+
+
 def write(workdir, probe: str, flags: dict, step: int, seconds: float,
           rows: list[dict]) -> str:
   """Writes the probe's results.json for the run in workdir; returns a line saying

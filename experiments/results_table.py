@@ -76,15 +76,9 @@ def published(root: Path) -> list[dict]:
           rows[key] = {**row, 'final': final, 'step_factor': factor}
     models.append({'path': path, 'manifest': listed, 'config': config,
                    'rows': [rows[key] for key in sorted(rows)], 'commands': commands,
-                   'probe_rows': [{**row, 'question': row['question'] + steps_note(probe)}
-                                  for probe in probes.values() for row in probe['rows']]})
+                   'probe_rows': [row for probe in probes.values()
+                                  for row in probe_results.labelled_rows(probe)]})
   return models
-
-
-def steps_note(probe: dict) -> str:
-  """', 2x steps' after the questions of a probe run with more recurrent steps."""
-  factor = probe['flags'].get('eval_step_factor')
-  return f', {factor}x steps' if factor else ''
 
 
 def eval_command(path: Path, name: str, result: dict) -> str:
