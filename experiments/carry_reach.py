@@ -99,10 +99,7 @@ def define_flags():
   module beside other programs that define --workdir too."""
   flags.DEFINE_string('workdir', None, 'A trained run of an addition or multiplication task.')
   flags.DEFINE_list('lengths', ['41', '401'], 'Input lengths to try, comma-separated.')
-
-  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
-                     "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
-                     'takes it.')
+  probe_results.define_step_factor_flag()
 
 
 if __name__ == '__main__':

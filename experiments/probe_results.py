@@ -12,6 +12,8 @@ Run again on a stored run that holds the same probe, it says whether it found th
 import json
 from pathlib import Path
 
+from absl import flags
+
 from neuralgpu import faults
 from neuralgpu.runs import stored
 
@@ -22,6 +24,13 @@ PREFIX = 'eval_'  # stored.add_evaluations and stored runs' copies take eval* di
 def directory_name(probe: str, flags: dict) -> str:
   """eval_carry_reach_lengths=401: the probe and the flags it was run with, in order."""
   return PREFIX + '_'.join([probe] + [f'{name}={value}' for name, value in flags.items()])
+
+
+def define_step_factor_flag():
+  """The probes' --eval_step_factor (step_factor_flag records its value)."""
+  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
+                     "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
+                     'takes it.')
 
 
 def step_factor_flag(factor: float) -> dict:

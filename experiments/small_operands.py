@@ -120,10 +120,7 @@ def define_flags():
   flags.DEFINE_list('lengths', ['401'], 'Input lengths to try, comma-separated.')
   flags.DEFINE_integer('largest', 63, 'The small operands tried are 1 to this.')
   flags.DEFINE_integer('draws', 3, 'Random long operands tried with each small one.')
-
-  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
-                     "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
-                     'takes it.')
+  probe_results.define_step_factor_flag()
 
 
 if __name__ == '__main__':
