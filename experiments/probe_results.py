@@ -27,14 +27,15 @@ def directory_name(probe: str, flags: dict) -> str:
 
 
 def define_step_factor_flag():
-  """The probes' --eval_step_factor (step_factor_flag records its value)."""
-  flags.DEFINE_float('eval_step_factor', 1.0, "Recurrent steps as a multiple of the "
+  """The probes' --eval_step_factor (step_factor_flag records the factor used)."""
+  flags.DEFINE_float('eval_step_factor', None, "Recurrent steps as a multiple of the "
                      "input's length (the Neural GPU and the DNGPU), as run.py --mode=eval "
-                     'takes it.')
+                     "takes it; by default the run's own --eval_step_factor.")
 
 
 def step_factor_flag(factor: float) -> dict:
-  """The flags' entry for --eval_step_factor: none at 1, the probe's steps as trained."""
+  """The flags' entry for the --eval_step_factor a probe answered with: none at 1, so
+  that a probe of a run with more steps is always written and labelled apart."""
   return {} if factor == 1 else {'eval_step_factor': f'{factor:g}'}
 
 

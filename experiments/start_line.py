@@ -41,6 +41,9 @@ MEASURED = {
     'bmul_dngpu_three_stage_structured': "bmul_dngpu_three_stage's first two stages, 2,106 "
                                          'and 2,066 s for the third (seeds 0 and 1) on one '
                                          'thread each, side by side',
+    'bmul_dngpu_three_stage_more_steps': "bmul_dngpu_three_stage's first two stages, 5,252 "
+                                         's for the third (seed 0) on one thread beside two '
+                                         'or three other runs',
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
     'smoke': "7 s with TensorFlow's start-up, shared",

@@ -80,6 +80,18 @@ def test_the_command_on_trained_runs(tmp_path):
   written = json.loads((tmp_path / 'bmul' / 'eval_carry_reach_lengths=9_eval_step_factor=2' /
                         'results.json').read_text())
   assert written['flags'] == {'lengths': '9', 'eval_step_factor': '2'}
+  # A run set to answer with more steps is probed with them unless told otherwise.
+  own = tmp_path / 'bmul_more_steps'
+  trained = subprocess.run([sys.executable, 'run.py', '--experiment=smoke', '--task=bmul',
+                            '--max_steps=2', '--eval_every=2', '--eval_step_factor=2',
+                            f'--workdir={own}'], capture_output=True, text=True, cwd=ROOT,
+                           timeout=300)
+  assert trained.returncode == 0, trained.stderr
+  result = command(f'--workdir={own}', '--lengths=9')
+  assert result.returncode == 0, result.stderr
+  written = json.loads((own / 'eval_carry_reach_lengths=9_eval_step_factor=2' /
+                        'results.json').read_text())
+  assert written['flags'] == {'lengths': '9', 'eval_step_factor': '2'}
   for args, task, named in ((['--lengths=9'], 'copy', 'addition or multiplication'),
                             (['--eval_step_factor=0.5'], 'bmul', '>= 1'),
                             (['--lengths=10'], 'badd', '10'),

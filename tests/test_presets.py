@@ -149,3 +149,11 @@ def test_the_third_stage_arm_differs_from_three_stage_in_its_hard_inputs_only():
   assert ours.differing(plain, ignore=()) == ['hard_sampler']
   assert (ours.hard_fraction, ours.hard_sampler) == (0.5, 'structured')
   assert presets.earlier_stages(ours) == presets.earlier_stages(plain)
+
+
+def test_the_more_steps_arm_differs_from_three_stage_in_its_recurrent_steps_only():
+  ours = presets.config('bmul_dngpu_three_stage_more_steps')
+  plain = presets.config('bmul_dngpu_three_stage')
+  assert set(ours.differing(plain, ignore=())) == {'train_step_factors', 'eval_step_factor'}
+  assert (ours.train_step_factors, ours.eval_step_factor) == ('1,2', 2)
+  assert presets.earlier_stages(ours) == presets.earlier_stages(plain)
