@@ -44,13 +44,18 @@ def command(*args):
                         capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
+def train(workdir, task: str, *settings):
+  """A two-step smoke run of the task in workdir."""
+  trained = subprocess.run([sys.executable, 'run.py', '--experiment=smoke', f'--task={task}',
+                            '--max_steps=2', '--eval_every=2', f'--workdir={workdir}',
+                            *settings], capture_output=True, text=True, cwd=ROOT, timeout=300)
+  assert trained.returncode == 0, trained.stderr
+
+
 @pytest.mark.slow
 def test_the_command_on_trained_runs(tmp_path):
   for task in ('badd', 'bmul', 'copy'):
-    trained = subprocess.run([sys.executable, 'run.py', '--experiment=smoke', f'--task={task}',
-                              '--max_steps=2', '--eval_every=2', f'--workdir={tmp_path / task}'],
-                             capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert trained.returncode == 0, trained.stderr
+    train(tmp_path / task, task)
   for task, op in (('badd', '+'), ('bmul', '*')):
     result = command(f'--workdir={tmp_path / task}', '--lengths=9,21')
     assert result.returncode == 0, result.stderr
@@ -82,11 +87,7 @@ def test_the_command_on_trained_runs(tmp_path):
   assert written['flags'] == {'lengths': '9', 'eval_step_factor': '2'}
   # A run set to answer with more steps is probed with them unless told otherwise.
   own = tmp_path / 'bmul_more_steps'
-  trained = subprocess.run([sys.executable, 'run.py', '--experiment=smoke', '--task=bmul',
-                            '--max_steps=2', '--eval_every=2', '--eval_step_factor=2',
-                            f'--workdir={own}'], capture_output=True, text=True, cwd=ROOT,
-                           timeout=300)
-  assert trained.returncode == 0, trained.stderr
+  train(own, 'bmul', '--eval_step_factor=2')
   result = command(f'--workdir={own}', '--lengths=9')
   assert result.returncode == 0, result.stderr
   written = json.loads((own / 'eval_carry_reach_lengths=9_eval_step_factor=2' /
