@@ -303,6 +303,44 @@ def bmul_dngpu_three_stage_more_steps() -> dict:
 
 
 @preset
+def bmul_dngpu_structured_two_stage() -> dict:
+  """Binary multiplication: bmul_dngpu_two_stage_varied from the structured first stage.
+
+  python run.py --experiment=bmul_dngpu_structured_two_stage
+  bmul_dngpu_two_stage_varied's second stage (lengths up to 81, half of it operands of
+  random lengths) trained from bmul_dngpu_full_schedule_structured (whose half of
+  structured products taught the first stage carry chains: at 401, seed 1's checkpoint
+  of step 8,400 gets every run of ones times 1 and 1 times a run right, where
+  bmul_dngpu_full_schedule's seed 1 gets 37 and 0 of 200) instead of
+  bmul_dngpu_full_schedule: the arm against bmul_dngpu_two_stage_varied. Its first stage
+  took 0.72 steps/s on one thread beside another run (about 7.7 hours at that pace); the
+  second stage has not been run yet
+  (--start_from=results/bmul_dngpu_full_schedule_structured_seedN trains it alone from a
+  published first stage).
+  """
+  return dict(bmul_dngpu_two_stage_varied(),
+              start_from_preset='bmul_dngpu_full_schedule_structured')
+
+
+@preset
+def bmul_dngpu_structured_three_stage() -> dict:
+  """Binary multiplication: bmul_dngpu_three_stage_more_steps from the structured chain.
+
+  python run.py --experiment=bmul_dngpu_structured_three_stage
+  bmul_dngpu_three_stage_more_steps's third stage (200 steps with a bin of 161, as many
+  recurrent steps as the input is long or twice as many, answered with twice as many)
+  trained from bmul_dngpu_structured_two_stage instead of bmul_dngpu_two_stage_varied:
+  the three stages with most reach so far, on the first stage that learned carry chains.
+  The first stage as bmul_dngpu_structured_two_stage's (0.72 steps/s on one thread beside
+  another run, about 7.7 hours at that pace); the later stages not run yet
+  (--start_from=results/bmul_dngpu_structured_two_stage_seedN trains the third stage
+  alone from a published second stage).
+  """
+  return dict(bmul_dngpu_three_stage_more_steps(),
+              start_from_preset='bmul_dngpu_structured_two_stage')
+
+
+@preset
 def mul_bases() -> dict:
   """Decimal multiplication through a curriculum over bases (Price et al. 2016).
 

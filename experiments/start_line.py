@@ -44,6 +44,9 @@ MEASURED = {
     'bmul_dngpu_three_stage_more_steps': "bmul_dngpu_three_stage's first two stages, 5,252 "
                                          's for the third (seed 0) on one thread beside two '
                                          'or three other runs',
+    **{name: 'the first stage 0.72 steps/s on one thread beside another run, about 7.7 hours '
+             'at that pace; the later stages not run yet'
+       for name in ('bmul_dngpu_structured_two_stage', 'bmul_dngpu_structured_three_stage')},
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
     'smoke': "7 s with TensorFlow's start-up, shared",

@@ -157,3 +157,18 @@ def test_the_more_steps_arm_differs_from_three_stage_in_its_recurrent_steps_only
   assert set(ours.differing(plain, ignore=())) == {'train_step_factors', 'eval_step_factor'}
   assert (ours.train_step_factors, ours.eval_step_factor) == ('1,2', 2)
   assert presets.earlier_stages(ours) == presets.earlier_stages(plain)
+
+
+@pytest.mark.parametrize('name, plain', [
+    ('bmul_dngpu_structured_two_stage', 'bmul_dngpu_two_stage_varied'),
+    ('bmul_dngpu_structured_three_stage', 'bmul_dngpu_three_stage_more_steps')])
+def test_the_structured_chain_differs_from_its_plain_arm_in_the_stage_it_starts_from(name, plain):
+  ours, theirs = presets.config(name, {'seed': 1}), presets.config(plain, {'seed': 1})
+  assert ours.differing(theirs, ignore=()) == ['start_from_preset']
+  ours_before, theirs_before = presets.earlier_stages(ours), presets.earlier_stages(theirs)
+  assert ours_before[-1] == presets.config('bmul_dngpu_full_schedule_structured', {'seed': 1})
+  # Stage by stage, nearest first: the stages between differ in where they start from, the
+  # first stage in its half of structured products.
+  assert [set(mine.differing(plain_stage, ignore=()))
+          for mine, plain_stage in zip(ours_before, theirs_before, strict=True)] == (
+      [{'start_from_preset'}] * (len(ours_before) - 1) + [{'hard_fraction', 'hard_sampler'}])

@@ -33,6 +33,7 @@ def test_help_shows_the_presets_defaults_and_the_valid_values_of_each_choice():
   assert 'Valid: add, badd, bmul, copy' in text.split('--task:')[1]
   assert 'Valid: padded, zero_filled.' in text.split('--target_form:')[1]
   assert ('bmul_dngpu, bmul_dngpu_full_schedule, bmul_dngpu_full_schedule_structured, '
+          'bmul_dngpu_structured_three_stage, bmul_dngpu_structured_two_stage, '
           'bmul_dngpu_three_stage, bmul_dngpu_three_stage_more_steps, '
           'bmul_dngpu_three_stage_structured, bmul_dngpu_two_stage, '
           'bmul_dngpu_two_stage_structured, bmul_dngpu_two_stage_varied, bmul_gru'
