@@ -90,7 +90,7 @@ def main():
                         reach(right), listed or 'none']), flush=True)
   print(probe_results.write(FLAGS.workdir, 'carry_reach',
                             {'lengths': ','.join(map(str, lengths)),
-                             **probe_results.step_factor_flag(run.config.eval_step_factor)},
+                             **probe_results.step_factor_flag(run)},
                             run.step, time.time() - started, rows))
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from absl import flags
 
 from neuralgpu import faults
-from neuralgpu.runs import stored
+from neuralgpu.runs import eval_cache, stored
+from neuralgpu.runs import workdir as workdirs
 
 
 PREFIX = 'eval_'  # stored.add_evaluations and stored runs' copies take eval* directories
@@ -33,10 +34,14 @@ def define_step_factor_flag():
                      "takes it; by default the run's own --eval_step_factor.")
 
 
-def step_factor_flag(factor: float) -> dict:
-  """The flags' entry for the --eval_step_factor a probe answered with: none at 1, so
-  that a probe of a run with more steps is always written and labelled apart."""
-  return {} if factor == 1 else {'eval_step_factor': f'{factor:g}'}
+def step_factor_flag(run) -> dict:
+  """The flags' entry for the --eval_step_factor a probe of run (api.load's) answered
+  with: none where it and the run's own are 1 (eval_cache.names_step_factor), so that a
+  probe with more steps is written and labelled apart and its command runs it again."""
+  factor = run.config.eval_step_factor
+  own = workdirs.load_config(run.workdir).eval_step_factor
+  return ({'eval_step_factor': f'{factor:g}'} if eval_cache.names_step_factor(factor, own)
+          else {})
 
 
 def command(probe: str, workdir, flags: dict) -> str:

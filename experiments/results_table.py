@@ -23,7 +23,7 @@ from absl import flags
 from experiments import probe_results
 from neuralgpu import cli
 from neuralgpu.evaluation import tables
-from neuralgpu.runs import stored
+from neuralgpu.runs import eval_cache, stored
 
 
 flags.DEFINE_string('results', 'results', 'The folder of published models.')
@@ -64,7 +64,8 @@ def published(root: Path) -> list[dict]:
     commands += [(probe_results.command(probe['probe'], path, probe['flags']), probe['seconds'])
                  for probe in probes.values()]
     for result_file, result in results.items():
-      commands.append((eval_command(path, result_file.parent.name, result),
+      commands.append((eval_command(path, result_file.parent.name, result,
+                                    config.get('eval_step_factor', 1)),
                        result['seconds']))
       final = FINAL in result_file.parent.name and result['checkpoint_step'] not in best_steps
       factor = step_factor(result)
@@ -81,8 +82,9 @@ def published(root: Path) -> list[dict]:
   return models
 
 
-def eval_command(path: Path, name: str, result: dict) -> str:
-  """The command that writes this evaluation again (and checks it against the stored)."""
+def eval_command(path: Path, name: str, result: dict, own_factor: float) -> str:
+  """The command that writes this evaluation again (and checks it against the stored);
+  own_factor: the run's own --eval_step_factor."""
   command = f'python run.py --mode=eval --workdir={path}'
   if name == 'eval':
     return command  # the run's own lengths and examples
@@ -92,7 +94,8 @@ def eval_command(path: Path, name: str, result: dict) -> str:
   return (f'{command} --eval_lengths={lengths} --eval_examples={examples}' +
           (' --nosuites' if '_suites=false' in name else '') +
           (' --checkpoint=latest' if FINAL in name else '') +
-          (f' --eval_step_factor={factor:g}' if factor != 1 else ''))
+          (f' --eval_step_factor={factor:g}'
+           if eval_cache.names_step_factor(factor, own_factor) else ''))
 
 
 def length_cell(row: dict) -> str:

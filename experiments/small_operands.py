@@ -108,7 +108,7 @@ def main():
                       wrong_listing(rows[-1]['wrong'], FLAGS.draws) or 'none']), flush=True)
   flags_given = {'lengths': ','.join(map(str, lengths)), 'largest': FLAGS.largest,
                  'draws': FLAGS.draws,
-                 **probe_results.step_factor_flag(run.config.eval_step_factor)}
+                 **probe_results.step_factor_flag(run)}
   print(probe_results.write(FLAGS.workdir, 'small_operands', flags_given, run.step,
                             time.time() - started, rows))
 

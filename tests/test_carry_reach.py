@@ -93,6 +93,12 @@ def test_the_command_on_trained_runs(tmp_path):
   written = json.loads((own / 'eval_carry_reach_lengths=9_eval_step_factor=2' /
                         'results.json').read_text())
   assert written['flags'] == {'lengths': '9', 'eval_step_factor': '2'}
+  # Told one step per symbol, it says so in its name and flags, so that it runs again so.
+  result = command(f'--workdir={own}', '--lengths=9', '--eval_step_factor=1')
+  assert result.returncode == 0, result.stderr
+  written = json.loads((own / 'eval_carry_reach_lengths=9_eval_step_factor=1' /
+                        'results.json').read_text())
+  assert written['flags'] == {'lengths': '9', 'eval_step_factor': '1'}
   for args, task, named in ((['--lengths=9'], 'copy', 'addition or multiplication'),
                             (['--eval_step_factor=0.5'], 'bmul', '>= 1'),
                             (['--lengths=10'], 'badd', '10'),

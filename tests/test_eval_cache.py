@@ -52,3 +52,11 @@ def test_an_evaluation_with_more_steps_is_kept_apart(tmp_path):
   assert eval_cache.saved(tmp_path, [41, 401], 128, suites=True, step_factor=1.5) is None
   assert (eval_cache.eval_name(tmp_path, [41, 401], 128, True, 1.5) ==
           'eval_lengths=41,401_examples=128_step_factor=1.5')
+
+
+def test_on_a_run_set_to_more_steps_an_evaluation_with_one_names_its_factor(tmp_path):
+  a_run(tmp_path, best_step=200, evaluated_step=200)
+  Config(task='badd', model='dngpu', eval_step_factor=2.0).save(tmp_path / 'config.json')
+  assert eval_cache.eval_name(tmp_path, [41, 401], 128, True, 2.0) == 'eval'  # its own
+  assert eval_cache.eval_name(tmp_path, [41, 401], 128, True, 1.0) == (
+      'eval_lengths=41,401_examples=128_step_factor=1')

@@ -29,7 +29,8 @@ def test_final_weights_have_rows_of_their_own_and_short_lengths_without_suites_s
 def test_the_command_of_an_evaluation_of_the_final_weights_names_the_checkpoint():
   result = {'lengths': [row(7), row(4001)], 'config': {}}
   command = results_table.eval_command(
-      'results/x', 'eval_lengths=7,4001_examples=16_suites=false_checkpoint=latest', result)
+      'results/x', 'eval_lengths=7,4001_examples=16_suites=false_checkpoint=latest', result,
+      1)
   assert command == ('python run.py --mode=eval --workdir=results/x --eval_lengths=7,4001 '
                      '--eval_examples=16 --nosuites --checkpoint=latest')
 
@@ -100,7 +101,7 @@ def test_a_probe_added_to_a_stored_run_is_read_as_its_probe_rows_with_its_comman
           '--largest=63', 12.0) in model['commands']
   assert not any('eval_small' in command for command, _ in model['commands'])
   probe_results.write(published, 'small_operands',
-                      {'lengths': '401', **probe_results.step_factor_flag(2.0)},
+                      {'lengths': '401', 'eval_step_factor': '2'},
                       step=200, seconds=12.0, rows=rows)
   stored.add_evaluations(published)
   model, = results_table.published(tmp_path / 'results')

@@ -313,9 +313,14 @@ def test_a_probe_with_more_steps_is_checked_with_its_setting_and_is_no_row_of_th
   result = {'config': {'eval_step_factor': 1.5}, 'seconds': 1.0,
             'lengths': [{'length': 9, 'examples': 4, 'suites': {}}]}
   name = 'eval_lengths=9_examples=4_suites=false_step_factor=1.5'
-  assert results_table.eval_command(Path('results/x'), name, result) == (
+  assert results_table.eval_command(Path('results/x'), name, result, 1) == (
       'python run.py --mode=eval --workdir=results/x --eval_lengths=9 --eval_examples=4 '
       '--nosuites --eval_step_factor=1.5')
+  # One with a single step per symbol, of a run set to more, says so: else it would run
+  # with the run's own.
+  single = {**result, 'config': {'eval_step_factor': 1}}
+  assert results_table.eval_command(Path('results/x'), name.replace('1.5', '1'), single,
+                                    2).endswith('--nosuites --eval_step_factor=1')
   assert results_table.step_factor(result) == 1.5
   assert results_table.step_factor({'lengths': []}) == 1  # stored before the setting
 

@@ -12,6 +12,7 @@ from neuralgpu import faults, lengths, threads
 from neuralgpu.evaluation import evaluate, report, state_trace, tables, visualize
 from neuralgpu.models.base import predictor
 from neuralgpu.runs import eval_cache, lock, stored
+from neuralgpu.runs.workdir import load_config
 from neuralgpu.training import checkpoints, distribute
 from neuralgpu.training.train import Trainer
 from neuralgpu.training.train_state import WHY_FINISHED
@@ -166,16 +167,18 @@ def trace_states(config, workdir: Path, chosen: dict, name: str) -> None:
   """Writes trace/NAME/ (in the workdir; for a stored run in stored.output_dir): per
   length, what the best checkpoint's state does through the steps on the chosen examples
   ({length: (inputs, targets)}; NAME says which: random, or a hard suite), as
-  length_L.json, a table and a figure (in trace/NAME_step_factor=F/ with more steps
-  than training's)."""
+  length_L.json, a table and a figure (in trace/NAME_step_factor=F/ when the run or
+  the trace takes more steps)."""
   model, step = checkpoints.best_model(config, workdir)
   print(f'{workdir}: best checkpoint (step {step}), the state through the steps on '
         + (f'{len(next(iter(chosen.values()))[0])} held-out test examples per length'
            if name == 'random' else f'the {name} suite at each length'), flush=True)
   start = time.time()
   results = state_trace.trace_lengths(model, config, chosen)
-  # More steps than training's (--eval_step_factor) are traced apart.
-  steps = '' if config.eval_step_factor == 1 else f'_step_factor={config.eval_step_factor:g}'
+  # Traced apart with any factor but the default 1 (eval_cache.names_step_factor).
+  own = load_config(workdir).eval_step_factor
+  steps = (f'_step_factor={config.eval_step_factor:g}'
+           if eval_cache.names_step_factor(config.eval_step_factor, own) else '')
   directory = stored.output_dir(workdir) / 'trace' / (name + steps)
   table = state_trace.summary_table(results)
   with faults.writing(directory):

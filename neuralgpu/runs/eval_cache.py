@@ -11,6 +11,13 @@ from neuralgpu.runs import stored
 from neuralgpu.runs import workdir as workdirs
 
 
+def names_step_factor(factor: float, own_factor: float) -> bool:
+  """Whether an evaluation's name and command give its --eval_step_factor: unless it and
+  the run's own are both 1, so that 1 on a run set to more steps is never taken for the
+  run's default, nor the default for 1."""
+  return factor != 1 or own_factor != 1
+
+
 def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True,
               step_factor: float = 1.0, checkpoint: str = 'best') -> str:
   """The directory an evaluation of the run in workdir is written to, by what it holds:
@@ -24,7 +31,8 @@ def eval_name(workdir: Path, at_lengths, count: int, suites: bool = True,
     return 'eval'
   return (f'eval_lengths={",".join(map(str, at_lengths))}_examples={count}' +
           ('' if suites else '_suites=false') +
-          ('' if step_factor == 1 else f'_step_factor={step_factor:g}') +
+          (f'_step_factor={step_factor:g}'
+           if names_step_factor(step_factor, own.eval_step_factor) else '') +
           ('' if checkpoint == 'best' else f'_checkpoint={checkpoint}'))
 
 
