@@ -25,8 +25,9 @@ MEASURED = {
     'bmul_dngpu_full_schedule': 'about 2.1 hours: 20,000 steps at 2.69 steps/s on 2 cores '
                                 '(0.44 to 0.72 steps/s on one thread beside other runs '
                                 'on a slower day)',
-    'bmul_dngpu_full_schedule_structured': '0.72 steps/s on one thread beside another '
-                                           'run, about 7.7 hours at that pace',
+    'bmul_dngpu_full_schedule_structured': '20,000 steps in 38,023 and 37,957 s of '
+                                           'training (seeds 0 and 1) on one thread each '
+                                           'beside another run',
     'bmul_dngpu_two_stage': 'about 2.1 hours on 2 cores for the first stage, 4,959 s '
                             'for the second on one thread beside another run',
     'bmul_dngpu_two_stage_structured': "about 2.1 hours on 2 cores for the first stage "
@@ -44,8 +45,9 @@ MEASURED = {
     'bmul_dngpu_three_stage_more_steps': "bmul_dngpu_three_stage's first two stages, 5,252 "
                                          's for the third (seed 0) on one thread beside two '
                                          'or three other runs',
-    **{name: 'the first stage 0.72 steps/s on one thread beside another run, about 7.7 hours '
-             'at that pace; the later stages not run yet'
+    **{name: 'the first stage 38,023 and 37,957 s of training (seeds 0 and 1), the second '
+             'about 0.25 steps/s between validations, on one thread each beside another '
+             'run; no later stage run to its end yet'
        for name in ('bmul_dngpu_structured_two_stage', 'bmul_dngpu_structured_three_stage')},
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
