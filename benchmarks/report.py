@@ -71,10 +71,12 @@ def markdown(results: dict) -> str:
         'solved (right at 10× too)', 'steps run'], [
             [r['experiment'], r['seed'], _reached(r['max_length']), _reached(r['far']),
              f'{r["steps"]:,}'] for r in results['solve']], text_columns=1)
+  judged = targets(results)
   lines += ['## Targets', '', tables.markdown(
       ['target', 'measured', 'met'],
-      [[target, measured, 'yes' if met else 'no'] for target, measured, met in targets(results)],
-      text_columns=3)]
+      [[target, measured, 'yes' if met else 'no'] for target, measured, met in judged],
+      text_columns=3) if judged else
+      'None: no target is set on what these sections measure (train, eval and solve have).']
   return '\n'.join(lines) + '\n'
 
 

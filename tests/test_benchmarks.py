@@ -80,6 +80,15 @@ def test_targets_are_judged_from_the_measurements():
   assert not report.targets(results)[1][2]
 
 
+def test_a_summary_with_no_target_to_judge_says_so_instead_of_an_empty_table():
+  results = {'date': '2026-12-07', 'command': 'python -m benchmarks --sections=peak',
+             'machine': {'cpu': 'x', 'cores': 2, 'tensorflow': '2.21.0'},
+             'peak_gflops': 294.0}
+  summary = report.markdown(results)
+  assert summary.endswith('## Targets\n\nNone: no target is set on what these sections '
+                          'measure (train, eval and solve have).\n')
+
+
 def test_bad_input_is_refused_in_one_line(tmp_path):
   for args, word in ((['--sections=peak,nosuch'], 'nosuch'), (['--lengths=8'], '8'),
                      (['--repeats=0'], '--repeats'), (['--lengths=x'], '--lengths')):
