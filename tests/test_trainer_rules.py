@@ -99,6 +99,18 @@ def test_best_checkpoint_breaks_ties_at_max_length_by_accuracy_beyond_it(tmp_pat
   assert trainer.saves.best.latest_checkpoint.endswith('ckpt-15')
 
 
+def test_a_tie_with_the_best_goes_to_the_later_when_the_state_rounds_the_best_up(tmp_path):
+  trainer = Trainer(dataclasses.replace(TINY, select_length=41), tmp_path)
+  state, validation = trainer.state, trainer.validation
+  mean = float(np.mean([63 / 64, 1.0, 1.0]))  # random, hard inputs, suites
+  assert float(np.float32(mean)) > mean  # the float32 state holds it rounded up
+  for variable in (state.best_accuracy, state.best_beyond_accuracy,
+                   state.best_select_accuracy):
+    variable.assign(mean)
+  assert validation.ranks_as_best(mean, mean, mean)
+  assert not validation.ranks_as_best(mean, mean, 62 / 64)
+
+
 def test_select_length_puts_the_best_checkpoint_on_the_most_right_over_three_lengths(
     tmp_path):
   trainer = Trainer(dataclasses.replace(TINY, select_length=41), tmp_path)

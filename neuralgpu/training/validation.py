@@ -67,9 +67,7 @@ class Validation:
       return Verdict.COLLAPSED
     beyond = sequences_right(results['beyond'])
     select = sequences_right(results['select']) if c.select_length else 0.0
-    if self.rank(target, beyond, select) >= self.rank(float(s.best_accuracy),
-                                                      float(s.best_beyond_accuracy),
-                                                      float(s.best_select_accuracy)):
+    if self.ranks_as_best(target, beyond, select):
       s.best_accuracy.assign(target)
       s.best_beyond_accuracy.assign(beyond)
       s.best_select_accuracy.assign(select)
@@ -94,6 +92,17 @@ class Validation:
     solved = (c.stop_when_solved and int(s.solved_streak) >= SOLVED_STREAK and
               self.solved_far(step))
     return Verdict.SOLVED if solved else Verdict.GO_ON
+
+  def ranks_as_best(self, target: float, beyond: float, select: float) -> bool:
+    """Whether these accuracies rank at least as high as the best checkpoint's, compared
+    as the training state holds them (float32): a mean such as (63/64 + 1 + 1) / 3 rounds
+    up there, so an equal later one compared in float64 lost the tie, and a second stage's
+    best stayed at its first validation (docs/notes.md, 2026-12-07, seventh session)."""
+    s = self.state
+    held = [float(np.float32(value)) for value in (target, beyond, select)]
+    return self.rank(*held) >= self.rank(float(s.best_accuracy),
+                                         float(s.best_beyond_accuracy),
+                                         float(s.best_select_accuracy))
 
   def rank(self, target: float, beyond: float, select: float) -> tuple:
     """What the best checkpoint maximizes, ties going to the later one: sequences right
