@@ -46,9 +46,10 @@ MEASURED = {
                                          's for the third (seed 0) on one thread beside two '
                                          'or three other runs',
     **{name: 'the first stage 38,023 and 37,957 s of training (seeds 0 and 1), the second '
-             'about 0.25 steps/s between validations, on one thread each beside another '
-             'run; no later stage run to its end yet'
-       for name in ('bmul_dngpu_structured_two_stage', 'bmul_dngpu_structured_three_stage')},
+             '9,553 and 10,355 s, on one thread each beside another run' + tail
+       for name, tail in (('bmul_dngpu_structured_two_stage', ''),
+                          ('bmul_dngpu_structured_three_stage',
+                           '; no third stage run to its end yet'))},
     'mul_bases': '8,000 steps in 475 s on one thread',
     'quick': '1,200 steps in 57 s of training on 2 cores shared with two other runs',
     'smoke': "7 s with TensorFlow's start-up, shared",
