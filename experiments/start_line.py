@@ -72,15 +72,16 @@ def measured_time(name: str, config) -> str:
   preset = presets.config(name, {'seed': config.seed, 'imports': config.imports})
   # A stage preset begun from a stored earlier stage (--start_from) trains its own stage
   # alone, whose time the measured one names.
-  later_stage = (('start_from', 'start_from_preset')
+  later_stage = (('start_from', 'start_from_preset', 'start_from_checkpoint')
                  if config.start_from and preset.start_from_preset else ())
   changed = [f'--{setting}' for setting in
              config.differing(preset, ignore=TIME_NEUTRAL + later_stage)]
   if changed:
     return f'no measured time with {", ".join(changed)} changed from the preset'
   return f'measured: {MEASURED[name]}' + (
-      f' (this run trains the last stage alone, from {config.start_from})' if later_stage
-      else '')
+      f' (this run trains the last stage alone, from {config.start_from}'
+      f'{", its latest checkpoint" if config.start_from_checkpoint == "latest" else ""})'
+      if later_stage else '')
 
 
 def stages(config, workdir: Path, earlier=()) -> str:

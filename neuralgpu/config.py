@@ -58,15 +58,20 @@ class Config:
   model: str = setting('ngpu', 'Model to train (see model_registry.names()). '
                        + model_registry.summaries())
   seed: int = setting(0, 'Seed of initialization, data, dropout and noise.', low=0)
-  start_from: str = setting('', 'Start from the weights of the best checkpoint of the '
-                           'trained run in this workdir (the same model and sizes), '
+  start_from: str = setting('', 'Start from the weights of the best (or latest: '
+                           '--start_from_checkpoint) checkpoint of the trained run in this '
+                           'workdir (the same model and sizes), '
                            'with a fresh optimizer, curriculum and schedule: to train a '
                            'model on under other settings, e.g. longer --bins. Empty: '
                            'weights drawn by --seed.')
   start_from_preset: str = setting('', 'Train this preset first, with this run\'s seed, in '
                                    'WORKDIR/start (or resume it there), then start from '
-                                   'its best weights as --start_from does: a recipe in two '
+                                   'its weights as --start_from does: a recipe in two '
                                    'stages as one run, e.g. for a sweep over seeds.')
+  start_from_checkpoint: str = setting('best', 'Which weights --start_from and '
+                                       '--start_from_preset start from: the best checkpoint '
+                                       '(chosen by validation) or the latest (a finished '
+                                       'run\'s final weights).', choices=('best', 'latest'))
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
   max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
                              'training time (0: no limit); a time budget for runs compared '

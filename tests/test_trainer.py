@@ -190,6 +190,26 @@ def test_start_from_begins_at_the_best_weights_of_another_run(tmp_path):
   assert Trainer(dataclasses.replace(longer, max_steps=6), tmp_path / 'second').train() == 6
 
 
+def test_start_from_checkpoint_latest_begins_at_the_latest_not_the_best(tmp_path):
+  first = Trainer(TINY, tmp_path / 'first')
+  first.train()
+  # The latest made one other than the best (in TINY's run the best is the final one).
+  earlier = first.saves.latest.checkpoints[1]
+  assert earlier.endswith('ckpt-5') and first.saves.best.checkpoints[-1].endswith('ckpt-10')
+  (tmp_path / 'first' / 'checkpoints' / 'checkpoint').write_text(
+      'model_checkpoint_path: "ckpt-5"\n')
+  config = dataclasses.replace(TINY, seed=1, max_steps=5, start_from=str(tmp_path / 'first'),
+                               start_from_checkpoint='latest')
+  second = Trainer(config, tmp_path / 'second')
+  second.train()
+  start = checkpoint_weights(second.saves.latest.checkpoints[0])  # saved before step 1
+  latest, best = checkpoint_weights(earlier), checkpoint_weights(first.saves.best.checkpoints[-1])
+  assert start.keys() == latest.keys() and start
+  for name in latest:
+    np.testing.assert_array_equal(start[name], latest[name], err_msg=name)
+  assert any(not np.array_equal(start[name], best[name]) for name in best)
+
+
 def test_start_from_preset_trains_that_preset_first_once_then_starts_from_its_best(tmp_path):
   config = presets.config('smoke', {'start_from_preset': 'smoke', 'seed': 1, 'max_steps': 5})
   trainer = Trainer(config, tmp_path, presets.earlier_stages(config))

@@ -182,16 +182,19 @@ def stage_dirs(workdir: Path) -> list[Path]:
 
 
 def started_from(workdir: Path) -> dict:
-  """For a run begun (--start_from) from a stored run: {'started_from': where, its preset
-  and how it trained, its stages before included}, so that the stored run says how far
-  its model trained in all; else {}."""
-  source = json.loads((workdir / 'config.json').read_text()).get('start_from', '')
+  """For a run begun (--start_from) from a stored run: {'started_from': where, which of
+  its checkpoints, its preset and how it trained, its stages before included}, so that
+  the stored run says how far its model trained in all; else {}."""
+  config = json.loads((workdir / 'config.json').read_text())
+  source = config.get('start_from', '')
   if not (source and is_stored(Path(source))):
     return {}
   before = manifest(Path(source))
-  return {'started_from': {'path': source, **{key: before[key] for key in (
-      'preset', 'trained_by_commits', 'best_step', 'trained', 'first_stage', 'started_from')
-      if key in before}}}
+  return {'started_from': {
+      'path': source, 'checkpoint': config.get('start_from_checkpoint', 'best'),
+      **{key: before[key] for key in ('preset', 'trained_by_commits', 'best_step',
+                                      'latest_step', 'trained', 'first_stage', 'started_from')
+         if key in before}}}
 
 
 def add_evaluations(path: Path) -> list[str]:

@@ -40,10 +40,13 @@ def check(workdir: Path, config: Config) -> None:
                      f'{"not a directory" if not existing.is_dir() else "read-only"}); give '
                      'a writable directory')
   if config.start_from and not stored.checkpoint_index(workdir, 'latest').exists():
-    source = Path(config.start_from)
-    if not stored.checkpoint_index(source).is_file():
-      raise ValueError(f'--start_from={source} holds no trained run with a best checkpoint; '
-                       'give the --workdir of a run that has validated at least once')
+    source, which = Path(config.start_from), config.start_from_checkpoint
+    if not stored.checkpoint_index(source, which).is_file():
+      raise ValueError(f'--start_from={source} holds no trained run with a {which} checkpoint; '
+                       + ('give the --workdir of a run that has validated at least once'
+                          if which == 'best' else 'give a run that has one (a stored run '
+                          'keeps it if stored with --training_state), or '
+                          '--start_from_checkpoint=best'))
   config_path = workdir / 'config.json'
   if config_path.exists():
     saved = read_config(config_path)

@@ -67,16 +67,16 @@ class Checkpoints:
         print(f'{path}: {why}; going back to the one before', flush=True)
     return int(self.state.step)
 
-  def start_from(self, source: Path) -> None:
-    """The model's weights from the best checkpoint of the run in source (--start_from);
-    UnusableCheckpoint if there is none this model can take."""
-    weights, best = tf.train.Checkpoint(model=self.model), best_path(source)
-    why = (faults.why_not_restored(weights, self.model, best) if best
-           else 'it has no best checkpoint')
+  def start_from(self, source: Path, which: str = 'best') -> None:
+    """The model's weights from the best (which='latest': latest) checkpoint of the run in
+    source (--start_from); UnusableCheckpoint if there is none this model can take."""
+    weights, path = tf.train.Checkpoint(model=self.model), best_path(source, which)
+    why = (faults.why_not_restored(weights, self.model, path) if path
+           else f'it has no {which} checkpoint')
     if why:
       raise faults.UnusableCheckpoint(f'--start_from={source}: {why}; give the workdir of a '
                                       'trained run of the same model and sizes')
-    print(f'starting from the weights of {best}', flush=True)
+    print(f'starting from the weights of {path}', flush=True)
 
   def restore_best_weights(self) -> None:
     """The model's weights from the best checkpoint; the training state stays."""

@@ -83,7 +83,7 @@ class Trainer:
     workdirs.prepare(self.workdir, c)
     source = c.start_from or self.train_first_stage()
     if source and not self.saves.latest.checkpoints:
-      self.saves.start_from(source)
+      self.saves.start_from(source, c.start_from_checkpoint)
       self.average.reset()
     if int(s.finished) == RUNNING and step < c.max_steps:
       sessions.record(self.workdir, step)  # which code trained it, for a stored run
