@@ -71,7 +71,9 @@ class Config:
   start_from_checkpoint: str = setting('best', 'Which weights --start_from and '
                                        '--start_from_preset start from: the best checkpoint '
                                        '(chosen by validation) or the latest (a finished '
-                                       'run\'s final weights).', choices=('best', 'latest'))
+                                       'run\'s final weights, those --checkpoint=latest '
+                                       'tests; with --weight_average the model\'s own, not '
+                                       'the average).', choices=('best', 'latest'))
   max_steps: int = setting(20000, 'Stop after this many training steps.', low=1)
   max_hours: float = setting(0.0, 'Stop at the first validation after this many hours of '
                              'training time (0: no limit); a time budget for runs compared '
