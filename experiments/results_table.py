@@ -113,14 +113,17 @@ def step_factor(result: dict) -> float:
 
 def training(listed: dict) -> tuple:
   """(steps, seconds) of training, the stages' before it included (trained in start/ or
-  a stored run it started from): '3,600 + 1,200'."""
-  stages, stage = [], listed
+  a stored run it started from): '3,600 + 1,200', '3,600 (final weights) + 1,200' where
+  the next stage started from the final weights rather than the best checkpoint."""
+  stages, stage, final = [], listed, False
   while stage:
-    stages.insert(0, stage['trained'])
+    if stage['trained']:
+      stages.insert(0, (stage['trained'], final))
+    final = stage.get('started_from', {}).get('checkpoint') == 'latest'
     stage = stage.get('first_stage') or stage.get('started_from')
-  stages = [s for s in stages if s]
-  steps = ' + '.join(f'{s["steps"]:,}' for s in stages)
-  return steps, sum(s['train_seconds'] for s in stages)
+  steps = ' + '.join(f'{s["steps"]:,}' + (' (final weights)' if final else '')
+                     for s, final in stages)
+  return steps, sum(s['train_seconds'] for s, _ in stages)
 
 
 def suites_right(row: dict) -> str:

@@ -42,13 +42,15 @@ def check_preset(workdir: Path, name: str) -> None:
   """ValueError unless the run in workdir has the settings of preset `name` (with its
   seed; settings that only steer a run, like --max_steps, aside). A run begun with
   --start_from from a stored model of the preset's --start_from_preset, of its seed, has
-  the preset's first stage."""
+  the preset's first stage, its best or its final weights (--start_from_checkpoint: the
+  manifest says which)."""
   if not (workdir / 'config.json').is_file():
     raise ValueError(f'{workdir} holds no training run (no config.json)')
   config = workdirs.read_config(workdir / 'config.json')
   preset = presets.config(name, {'seed': config.seed})
   if started_from_stored_stage(config, preset):
-    preset = dataclasses.replace(preset, start_from=config.start_from, start_from_preset='')
+    preset = dataclasses.replace(preset, start_from=config.start_from, start_from_preset='',
+                                 start_from_checkpoint=config.start_from_checkpoint)
   differ = preset.differences(config)
   if differ:
     hint = ('' if not preset.start_from_preset else

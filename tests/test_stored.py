@@ -334,22 +334,30 @@ def test_a_run_begun_from_a_stored_model_of_its_presets_stage_before_is_that_pre
   monkeypatch.chdir(tmp_path)  # --start_from as a command gives it, relative
   try:
     Trainer(presets.config('smoke', {'seed': 1, 'max_steps': 2}), tmp_path / 'first').train()
-    stored.store(tmp_path / 'first', Path('results/smoke_seed1'), preset='smoke')
-    for seed in (1, 2):
-      config = presets.config('after_smoke', {'seed': seed, 'start_from': 'results/smoke_seed1'})
+    stored.store(tmp_path / 'first', Path('results/smoke_seed1'), preset='smoke',
+                 training_state=True)
+    for seed, which in ((1, 'best'), (2, 'best'), (1, 'latest')):
+      config = presets.config('after_smoke', {'seed': seed, 'start_from': 'results/smoke_seed1',
+                                              'start_from_checkpoint': which})
       assert config.start_from_preset == ''  # the given --start_from replaces it
-      Trainer(config, tmp_path / f'second{seed}').train()
-    store.check_preset(tmp_path / 'second1', 'after_smoke')
-    listed = stored.store(tmp_path / 'second1', Path('results/after_smoke_seed1'),
+      Trainer(config, tmp_path / f'second{seed}{which}').train()
+    store.check_preset(tmp_path / 'second1best', 'after_smoke')
+    listed = stored.store(tmp_path / 'second1best', Path('results/after_smoke_seed1'),
                           preset='after_smoke')
-    assert (listed['started_from']['path'], listed['started_from']['preset']) == (
-        'results/smoke_seed1', 'smoke')
+    assert (listed['started_from']['path'], listed['started_from']['preset'],
+            listed['started_from']['checkpoint']) == ('results/smoke_seed1', 'smoke', 'best')
     assert results_table.training(listed)[0] == '2 + 4'  # the stage before counted
+    # Begun from the stage's final weights: the preset still, and the table says so.
+    store.check_preset(tmp_path / 'second1latest', 'after_smoke')
+    listed = stored.store(tmp_path / 'second1latest', Path('results/after_smoke_final_seed1'),
+                          preset='after_smoke')
+    assert listed['started_from']['checkpoint'] == 'latest'
+    assert results_table.training(listed)[0] == '2 (final weights) + 4'
     assert listed['trained_by_commits'] == listed['started_from']['trained_by_commits']
-    with pytest.raises(ValueError, match=r"--preset=after_smoke: the run in .*second2 differs "
+    with pytest.raises(ValueError, match=r"--preset=after_smoke: the run in .*second2best differs "
                        r"from it: start_from \('results/smoke_seed1' -> ''\); start_from_preset "
                        r"\('' -> 'smoke'\) \(--start_from may be a stored run of "
                        r"--preset=smoke with the same seed instead\)"):
-      store.check_preset(tmp_path / 'second2', 'after_smoke')  # begun from another seed's
+      store.check_preset(tmp_path / 'second2best', 'after_smoke')  # begun from another seed's
   finally:
     del presets.PRESETS['after_smoke']
