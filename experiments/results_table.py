@@ -185,9 +185,10 @@ def at_a_glance(models: list[dict]) -> str:
     best = [(m, [row for row in m['rows'] if not row['final']]) for m in probed]
     factors = sorted({row['step_factor'] for _, rows in best for row in rows
                       if row['length'] == length})
-    # The long lengths most of these models were tested at (not one model's extra ones).
-    tested = Counter(row['length'] for _, rows in best for row in rows
-                     if row['length'] >= LONG and row['step_factor'] == 1)
+    # The long lengths most of these models were tested at (not one model's extra ones),
+    # each model as it answers (its own --eval_step_factor).
+    tested = Counter(row['length'] for model, rows in best for row in rows
+                     if row['length'] >= LONG and row['step_factor'] == own_factor(model))
     longs = sorted(n for n, models_tested in tested.items() if 2 * models_tested > len(best))
     questions = list(dict.fromkeys(row['question'] for m in probed for row in m['probe_rows']
                                    if row['length'] == length))
@@ -204,17 +205,25 @@ def at_a_glance(models: list[dict]) -> str:
                     str(model['config']['seed'])] +
                    [random_right(rows, length, f) for f in factors] +
                    [suites_right(with_suites[0]).split(' ')[0] if with_suites else 'not run'] +
-                   [random_right(rows, n) for n in longs] +
+                   [random_right(rows, n, own_factor(model), marked=True) for n in longs] +
                    [answers.get(q, 'not run') for q in questions])
     parts.append(f'{task} at {length:,}:\n\n' + tables.markdown(header, lines, text_columns=2))
   return '\n\n'.join(parts)
 
 
-def random_right(rows: list[dict], length: int, factor: float = 1) -> str:
+def random_right(rows: list[dict], length: int, factor: float = 1, marked=False) -> str:
   """'125/128': the random test sequences right at length (with factor times the
-  recurrent steps), or 'not run'."""
+  recurrent steps; marked: '16/16, 2x steps' where that is not 1), or 'not run'."""
   held = [r for r in rows if (r['length'], r['step_factor']) == (length, factor)]
-  return f'{held[0]["sequences_correct"]}/{held[0]["examples"]}' if held else 'not run'
+  if not held:
+    return 'not run'
+  return (f'{held[0]["sequences_correct"]}/{held[0]["examples"]}' +
+          (f', {factor:g}x steps' if marked and factor != 1 else ''))
+
+
+def own_factor(model: dict) -> float:
+  """The --eval_step_factor a model answers with by default (1 before it existed)."""
+  return model['config'].get('eval_step_factor', 1)
 
 
 def probe_cell(row: dict) -> str:
@@ -227,7 +236,8 @@ def probe_cell(row: dict) -> str:
 GLANCE = ('Each model\'s best checkpoint. Random: sequences right of the held-out test '
           'examples (each length\'s evaluation with the most examples), "2x steps": with '
           'twice as many recurrent steps as the input is long; suites: their inputs right; '
-          'the long lengths most of these models were tested at; then the probes\' '
+          'the long lengths most of these models were tested at, each with the recurrent '
+          'steps it answers with (marked where not 1x); then the probes\' '
           'questions, answers right: a op x and x op a (experiments.small_operands) for '
           'every small a, each with a few random long x; (bⁿ − 1) and 1 '
           '(experiments.carry_reach): runs of n digits b − 1 from the lowest digit for every '

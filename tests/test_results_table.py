@@ -57,7 +57,7 @@ def probed_model(preset, seed, probe_rows, rows):
 
 
 def test_at_a_glance_has_a_row_per_probed_model_with_its_tests_and_probes_at_that_length():
-  # 8,001 is one model's of three: no column; 4,001 two models': a column.
+  # 8,001 is one model's of four: no column; 4,001 three models': a column.
   suite = {'powers': {'sequences_correct': 8, 'examples': 9}}
   twice = {**row(401), 'step_factor': 2, 'sequences_correct': 15}
   reach = {'length': 401, 'question': '(bⁿ − 1) * 1', 'right': 190, 'of': 200, 'reach': 105}
@@ -70,7 +70,11 @@ def test_at_a_glance_has_a_row_per_probed_model_with_its_tests_and_probes_at_tha
       probed_model('three', 1, [small], [{**row(401, suite), 'step_factor': 1},
                                          {**row(4001), 'step_factor': 1},
                                          {**row(8001), 'step_factor': 1}]),
-      probed_model('unprobed', 2, [], [{**row(401, suite), 'step_factor': 1}])]
+      probed_model('unprobed', 2, [], [{**row(401, suite), 'step_factor': 1}]),
+      # Answers with twice the steps: far out its own evaluation, marked.
+      probed_model('four', 2, [small], [{**row(401, suite), 'step_factor': 2},
+                                        {**row(4001), 'step_factor': 2}])]
+  models[-1]['config']['eval_step_factor'] = 2
   text = results_table.at_a_glance(models)
   lines = [line.split(' | ') for line in text.splitlines() if line.startswith('| ')]
   assert text.startswith('bmul at 401:')
@@ -80,7 +84,8 @@ def test_at_a_glance_has_a_row_per_probed_model_with_its_tests_and_probes_at_tha
   assert [[cell.strip('| ') for cell in line] for line in lines[2:]] == [
       ['`one`', '0', '16/16', '15/16', '8/9', '16/16', '105 (190/200)', '184/189'],
       ['`two`', '1', '16/16', 'not run', '8/9', 'not run', 'not run', '184/189'],
-      ['`three`', '1', '16/16', 'not run', '8/9', '16/16', 'not run', '184/189']]
+      ['`three`', '1', '16/16', 'not run', '8/9', '16/16', 'not run', '184/189'],
+      ['`four`', '2', 'not run', '16/16', '8/9', '16/16, 2x steps', 'not run', '184/189']]
 
 
 def test_a_probe_added_to_a_stored_run_is_read_as_its_probe_rows_with_its_command(
