@@ -347,9 +347,8 @@ def bmul_dngpu_structured_three_stage() -> dict:
   there, and step 200 is what the stored best holds). Seed 1 (best checkpoint, step 100):
   at 401 every random product and 136 of 141 suite inputs (wrong: the largest shifts,
   (2^k - 1)*2^(200-k) x 2^(200-k) for k = 1, 3, 4, 5, answered 0, and a 200-bit x times
-  2^199), 16 of 16 at 2,001 and at 4,001:
-  short of the target, as seed 0's second stage was. --start_from trains the third stage
-  alone from a published second stage.
+  2^199), 16 of 16 at 2,001 and at 4,001: short of the target, as seed 0's second stage
+  was. --start_from trains the third stage alone from a published second stage.
   """
   return dict(bmul_dngpu_three_stage_more_steps(),
               start_from_preset='bmul_dngpu_structured_two_stage')

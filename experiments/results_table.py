@@ -115,14 +115,14 @@ def training(listed: dict) -> tuple:
   """(steps, seconds) of training, the stages' before it included (trained in start/ or
   a stored run it started from): '3,600 + 1,200', '3,600 (final weights) + 1,200' where
   the next stage started from the final weights rather than the best checkpoint."""
-  stages, stage, final = [], listed, False
+  stages, stage, next_took_final = [], listed, False
   while stage:
     if stage['trained']:
-      stages.insert(0, (stage['trained'], final))
-    final = stage.get('started_from', {}).get('checkpoint') == 'latest'
+      stages.insert(0, (stage['trained'], next_took_final))
+    next_took_final = stage.get('started_from', {}).get('checkpoint') == 'latest'
     stage = stage.get('first_stage') or stage.get('started_from')
-  steps = ' + '.join(f'{s["steps"]:,}' + (' (final weights)' if final else '')
-                     for s, final in stages)
+  steps = ' + '.join(f'{s["steps"]:,}' + (' (final weights)' if took_final else '')
+                     for s, took_final in stages)
   return steps, sum(s['train_seconds'] for s, _ in stages)
 
 
