@@ -101,9 +101,14 @@ def eval_command(path: Path, name: str, result: dict, own_factor: float) -> str:
 def length_cell(row: dict) -> str:
   """'4,001'; '4,001, final weights' for an evaluation of the latest checkpoint; '401, 2x
   steps' for one with twice as many recurrent steps as the input is long."""
-  factor = row.get('step_factor', 1)
   return (f'{row["length"]:,}' + (', final weights' if row['final'] else '') +
-          (f', {factor:g}x steps' if factor != 1 else ''))
+          steps_mark(row.get('step_factor', 1)))
+
+
+def steps_mark(factor: float) -> str:
+  """', 2x steps' for an evaluation with factor times as many recurrent steps as the
+  input is long; '' for 1."""
+  return f', {factor:g}x steps' if factor != 1 else ''
 
 
 def step_factor(result: dict) -> float:
@@ -218,7 +223,7 @@ def random_right(rows: list[dict], length: int, factor: float = 1, marked=False)
   if not held:
     return 'not run'
   return (f'{held[0]["sequences_correct"]}/{held[0]["examples"]}' +
-          (f', {factor:g}x steps' if marked and factor != 1 else ''))
+          (steps_mark(factor) if marked else ''))
 
 
 def own_factor(model: dict) -> float:
